@@ -1,0 +1,86 @@
+import type { IngestionEvent } from '../../model/ingestion-event.ts';
+import type { QueueStats } from '../../model/queue-stats.ts';
+
+/** An event a consumer holds under a lease; `receipt` identifies the claim for ack, retry and release. */
+export interface ClaimedEvent {
+  event: IngestionEvent;
+  /** Opaque handle of this claim (the raw entry for Redis, the row id for SQLite). */
+  receipt: string;
+  /** Deliveries before this one that did not end in an ack (0 on the first delivery). */
+  attempts: number;
+}
+
+/** Outcome of an enqueue: duplicates are events whose id was already queued inside the dedupe window. */
+export interface EnqueueResult {
+  queued: number;
+  duplicates: number;
+}
+
+/** An event that failed `max_attempts` times, or an entry that could not be parsed, kept for inspection. */
+export interface DeadLetter {
+  /** The queue entry as it was stored. */
+  entry: string;
+  reason: string;
+  /** When it was dead-lettered (epoch ms). */
+  failedAt: number;
+}
+
+/** Options of a claim. */
+export interface ClaimOptions {
+  /** How many events at most. */
+  max: number;
+  /** How long to wait for the first event when the queue is empty (ms); 0 returns at once. */
+  waitMs: number;
+}
+
+/**
+ * The ingestion queue contract, served by Redis (production) and SQLite (embedded default).
+ * Delivery is at least once: an event leaves the queue only through `ack` or the dead-letter list.
+ */
+export interface IngestionQueue {
+  /** The queue's name (`queue.name`, default `ingestion:queue`). */
+  readonly name: string;
+  /** Adds events atomically (all or none); throws `QueueFullError` past `max_size`. Duplicate ids are skipped. */
+  enqueue(events: IngestionEvent[]): Promise<EnqueueResult>;
+  /** Takes up to `max` events, FIFO, under a lease; malformed entries go to the dead-letter list on the way. */
+  claim(options: ClaimOptions): Promise<ClaimedEvent[]>;
+  /** Removes events whose processing committed. */
+  ack(claimed: ClaimedEvent[]): Promise<void>;
+  /** Schedules another delivery after a backoff, or dead-letters the event once `max_attempts` is reached. */
+  retry(claimed: ClaimedEvent, reason: string): Promise<'retrying' | 'dead'>;
+  /** Puts events back at the head of the queue without counting an attempt (a store outage is not their fault). */
+  release(claimed: ClaimedEvent[]): Promise<void>;
+  /** Returns events whose lease expired (their consumer died) to the queue; returns how many. */
+  reapExpiredLeases(): Promise<number>;
+  /** The runbook's stats shape. */
+  getStats(): Promise<QueueStats>;
+  /** True while the backpressure latch is on. */
+  isBackpressure(): Promise<boolean>;
+  /** The dead-letter list, oldest first. */
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /** Deletes every event, lease, retry, dead letter and dedupe key of this queue (testing only). */
+  clear(): Promise<void>;
+  /** Closes connections; pending claims stay leased and are reaped later. */
+  close(): Promise<void>;
+}
+
+/** Tunables shared by both queue implementations. */
+export interface QueueOptions {
+  /** List name, `ingestion:queue` by default; other keys derive from it. */
+  name: string;
+  /** Refuse enqueues past this many waiting events. */
+  maxSize: number;
+  /** Backpressure latch thresholds in percent. */
+  backpressureOnPct: number;
+  backpressureOffPct: number;
+  /** How long a claim is held before its events return to the queue (ms). */
+  leaseMs: number;
+  /** Deliveries before an event is dead-lettered. */
+  maxAttempts: number;
+  /** First retry delay (ms); doubles each attempt. */
+  retryBaseMs: number;
+  /** How long an event id is remembered for deduplication (ms). */
+  dedupeWindowMs: number;
+  /** Clock, injectable so tests can expire leases without sleeping. */
+  now?: () => number;
+}

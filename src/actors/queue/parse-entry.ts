@@ -1,0 +1,14 @@
+import { type IngestionEvent, ingestionEventSchema } from '../../model/ingestion-event.ts';
+
+/** Parses a stored queue entry: the event, or a one-line reason it is not one (the entry then goes to the dead letters). */
+export function parseEntry(entry: string): { event: IngestionEvent } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(entry);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  const parsed = ingestionEventSchema.safeParse(json);
+  if (parsed.success) return { event: parsed.data };
+  return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+}

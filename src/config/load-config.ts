@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config-error.ts';
+import { type InterpolationProblem, interpolate } from './interpolate.ts';
+import { configSchema, type InletConfig } from './schema.ts';
+
+/** Where the config file comes from: `--config <file>`, else INLET_CONFIG, else ./inlet.yaml. */
+export function resolveConfigPath(argv: string[], env: Record<string, string | undefined>): string {
+  const flag = argv.indexOf('--config');
+  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
+  const inline = argv.find((a) => a.startsWith('--config='));
+  if (inline) return inline.slice('--config='.length);
+  return env.INLET_CONFIG || 'inlet.yaml';
+}
+
+/** Parses and validates a config text; every problem names its key path. */
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined>): InletConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(file, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  const missing: InterpolationProblem[] = [];
+  const expanded = interpolate(raw, env, missing) as Record<string, unknown>;
+  const problems = missing.map((m) => `${m.path}: environment variable ${m.variable} is not set (use \${${m.variable}:-default} to allow that)`);
+  // REDIS_PASSWORD is the runbook's variable; it fills redis.password when the file leaves it out.
+  if (env.REDIS_PASSWORD && expanded && typeof expanded === 'object') {
+    const redis = (expanded.redis ?? {}) as Record<string, unknown>;
+    expanded.redis = { ...redis, password: redis.password || env.REDIS_PASSWORD };
+  }
+  const parsed = configSchema.safeParse(expanded);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.join('.') || '(root)';
+      problems.push(`${path}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
+  return parsed.data;
+}
+
+/** Reads the config file; a missing file is an error naming it (start-up needs one to know what to watch). */
+export function loadConfig(file: string, env: Record<string, string | undefined>): InletConfig {
+  if (!existsSync(file)) throw new ConfigError(file, [`file not found (pass --config <file> or set INLET_CONFIG)`]);
+  return parseConfig(readFileSync(file, 'utf8'), file, env);
+}
+
+/** Every secret value in the config, so the logger can mask them wherever they appear. */
+export function secretsOf(config: InletConfig): string[] {
+  const values = [config.redis.password, config.server.admin_token, ...Object.values(config.connectors).map((c) => c.webhook_secret)];
+  const url = config.redis.url ? safeUrl(config.redis.url) : undefined;
+  if (url?.password) values.push(decodeURIComponent(url.password));
+  return values.filter((v) => v.length > 0);
+}
+
+function safeUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,182 @@
+import { assign, type ErrorActorEvent, enqueueActions, fromCallback, setup } from 'xstate';
+import { type BackpressureThresholds, nextBackpressure } from '../model/backpressure.ts';
+import type { QueueStats } from '../model/queue-stats.ts';
+import { type ConnectorInput, connectorMachine } from './connector.machine.ts';
+import { type WorkerInput, workerMachine } from './worker.machine.ts';
+
+/** Input of the supervisor: connectors to start with, workers to run, and the backpressure thresholds. */
+export interface ConnectorManagerInput {
+  connectors: Omit<ConnectorInput, 'restarts'>[];
+  workers: Omit<WorkerInput, 'id'>;
+  /** Worker actors in this process (0 for an API-only process). */
+  workerCount: number;
+  backpressure: BackpressureThresholds;
+  /** First wait before restarting a crashed child (ms); doubles per restart of that child, capped at 60 s. */
+  restartBaseMs: number;
+}
+
+/** Events the supervisor accepts (from the queue monitor, the API and crashed children). */
+export type ConnectorManagerEvent =
+  | { type: 'REGISTER'; connector: Omit<ConnectorInput, 'restarts'> }
+  | { type: 'START_POLLING' }
+  | { type: 'STOP' }
+  | { type: 'QUEUE_STATS'; stats: QueueStats }
+  | { type: 'QUEUE_UNREACHABLE'; error: string }
+  | { type: 'RESPAWN'; childId: string }
+  | ErrorActorEvent;
+
+const RESTART_CAP_MS = 60_000;
+
+/** Child ids: connectors by name; workers and the queue monitor by these. */
+export const workerId = (index: number) => `worker-${index}`;
+export const QUEUE_MONITOR_ID = 'queue-monitor';
+
+/**
+ * The supervisor (ConnectorManager): spawns a connector actor per connector (systemId `connector:<name>`), the worker
+ * actors and the queue monitor; pauses every connector's polling while the queue is under backpressure (with
+ * hysteresis) and resumes them under the low mark; restarts a crashed child after a growing delay, counting it.
+ */
+export const connectorManagerMachine = setup({
+  types: {
+    input: {} as ConnectorManagerInput,
+    context: {} as ConnectorManagerInput & {
+      polling: boolean;
+      restarts: Record<string, number>;
+      queueStats: QueueStats | null;
+      queueError: string | null;
+    },
+    events: {} as ConnectorManagerEvent,
+  },
+  actors: {
+    connector: connectorMachine,
+    worker: workerMachine,
+    queueMonitor: fromCallback(() => {
+      throw new Error('the queue monitor is provided by the queue adapter');
+    }),
+  },
+  actions: {
+    spawnConnector: enqueueActions(({ context, enqueue }, params: { name: string }) => {
+      const spec = context.connectors.find((c) => c.name === params.name);
+      if (!spec) return;
+      enqueue.spawnChild('connector', {
+        id: spec.name,
+        systemId: `connector:${spec.name}`,
+        input: { ...spec, restarts: context.restarts[spec.name] ?? 0 },
+      });
+      if (context.polling) enqueue.sendTo(spec.name, { type: 'START' });
+    }),
+    spawnWorker: enqueueActions(({ context, enqueue }, params: { id: string }) => {
+      enqueue.spawnChild('worker', { id: params.id, systemId: `worker:${params.id}`, input: { ...context.workers, id: params.id } });
+    }),
+    tellConnectors: enqueueActions(({ context, enqueue }, params: { type: 'START' | 'STOP' | 'BACKPRESSURE_ON' | 'BACKPRESSURE_OFF' }) => {
+      for (const connector of context.connectors) enqueue.sendTo(connector.name, { type: params.type });
+    }),
+    recordQueueStats: assign({
+      queueStats: ({ event }) => (event as { stats: QueueStats }).stats,
+      queueError: null,
+    }),
+  },
+  guards: {
+    isOverHighMark: ({ context, event }) => nextBackpressure(false, (event as { stats: QueueStats }).stats.usage_pct, context.backpressure),
+    isUnderLowMark: ({ context, event }) => !nextBackpressure(true, (event as { stats: QueueStats }).stats.usage_pct, context.backpressure),
+  },
+  delays: {
+    restartDelay: ({ context, event }) => {
+      const restarts = context.restarts[(event as ErrorActorEvent).actorId ?? ''] ?? 1;
+      return Math.min(RESTART_CAP_MS, context.restartBaseMs * 2 ** Math.max(0, restarts - 1));
+    },
+  },
+}).createMachine({
+  id: 'connectorManager',
+  context: ({ input }) => ({ ...input, polling: false, restarts: {}, queueStats: null, queueError: null }),
+  entry: [
+    enqueueActions(({ context, enqueue }) => {
+      for (const connector of context.connectors) enqueue({ type: 'spawnConnector', params: { name: connector.name } });
+      for (let i = 0; i < context.workerCount; i++) enqueue({ type: 'spawnWorker', params: { id: workerId(i) } });
+    }),
+  ],
+  invoke: { id: QUEUE_MONITOR_ID, systemId: QUEUE_MONITOR_ID, src: 'queueMonitor' },
+  on: {
+    REGISTER: {
+      actions: [
+        assign({ connectors: ({ context, event }) => [...context.connectors.filter((c) => c.name !== event.connector.name), event.connector] }),
+        { type: 'spawnConnector', params: ({ event }) => ({ name: event.connector.name }) },
+      ],
+    },
+    START_POLLING: { actions: [assign({ polling: true }), { type: 'tellConnectors', params: { type: 'START' } }] },
+    STOP: {
+      actions: [
+        assign({ polling: false }),
+        { type: 'tellConnectors', params: { type: 'STOP' } },
+        enqueueActions(({ context, enqueue }) => {
+          for (let i = 0; i < context.workerCount; i++) enqueue.sendTo(workerId(i), { type: 'STOP' });
+        }),
+      ],
+    },
+    'xstate.error.actor.*': {
+      actions: [
+        assign({
+          restarts: ({ context, event }) => ({ ...context.restarts, [event.actorId ?? '']: (context.restarts[event.actorId ?? ''] ?? 0) + 1 }),
+        }),
+        enqueueActions(({ event, enqueue }) => {
+          if (event.actorId) enqueue.stopChild(event.actorId);
+        }),
+        enqueueActions(({ event, enqueue }) => {
+          if (event.actorId) enqueue.raise({ type: 'RESPAWN', childId: event.actorId }, { delay: 'restartDelay' });
+        }),
+      ],
+    },
+    RESPAWN: {
+      actions: enqueueActions(({ event, enqueue }) => {
+        if (event.childId.startsWith('worker-')) enqueue({ type: 'spawnWorker', params: { id: event.childId } });
+        else enqueue({ type: 'spawnConnector', params: { name: event.childId } });
+      }),
+    },
+  },
+  type: 'parallel',
+  states: {
+    queue: {
+      initial: 'unknown',
+      states: {
+        unknown: {
+          on: {
+            QUEUE_STATS: [
+              { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },
+              { target: 'flowing', actions: 'recordQueueStats' },
+            ],
+            QUEUE_UNREACHABLE: 'unreachable',
+          },
+        },
+        flowing: {
+          on: {
+            QUEUE_STATS: [
+              { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },
+              { actions: 'recordQueueStats' },
+            ],
+            QUEUE_UNREACHABLE: 'unreachable',
+          },
+        },
+        backpressure: {
+          entry: { type: 'tellConnectors', params: { type: 'BACKPRESSURE_ON' } },
+          exit: { type: 'tellConnectors', params: { type: 'BACKPRESSURE_OFF' } },
+          on: {
+            QUEUE_STATS: [
+              { guard: 'isUnderLowMark', target: 'flowing', actions: 'recordQueueStats' },
+              { actions: 'recordQueueStats' },
+            ],
+            QUEUE_UNREACHABLE: 'unreachable',
+          },
+        },
+        unreachable: {
+          entry: assign({ queueError: ({ event }) => (event as { error?: string }).error ?? 'unreachable' }),
+          on: {
+            QUEUE_STATS: [
+              { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },
+              { target: 'flowing', actions: 'recordQueueStats' },
+            ],
+          },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,224 @@
+import { type ActorRefFrom, assign, type ErrorActorEvent, enqueueActions, fromPromise, setup } from 'xstate';
+import { type CircuitBreakerInput, circuitBreakerMachine } from './circuit-breaker.machine.ts';
+
+/** A webhook delivery handed to a connector as a message; `payload` is the parsed body, already verified by the route. */
+export interface WebhookMessage {
+  deliveryId: string;
+  event: string;
+  payload: unknown;
+}
+
+/** What one poll found and queued, as the poll actor reports it. */
+export interface PollOutcome {
+  /** Changes found in the source (before dedupe). */
+  received: number;
+  /** Events the queue accepted (duplicates excluded). */
+  queued: number;
+  /** When the poll finished (ISO 8601), from the actor's clock. */
+  syncedAt: string;
+}
+
+/** Input of the poll actor: which connector, and the webhooks buffered since the last poll. */
+export interface PollInput {
+  name: string;
+  webhooks: WebhookMessage[];
+}
+
+/** Options of one connector, from `connectors.<name>` in inlet.yaml. */
+export interface ConnectorInput {
+  name: string;
+  kind: string;
+  /** `poll_interval_seconds`, in ms. */
+  pollIntervalMs: number;
+  /** `max_retries`: retries of a failed poll before waiting for the next interval. */
+  maxRetries: number;
+  /** `backoff_base_seconds`, in ms: the first retry waits up to this, each next one up to twice as long. */
+  backoffBaseMs: number;
+  /** Webhooks kept while polling is paused or degraded; past this, deliveries are refused with 503. */
+  maxBufferedWebhooks: number;
+  breaker: Omit<CircuitBreakerInput, 'reportToParent'>;
+  /** Times the supervisor restarted this connector after a crash. */
+  restarts: number;
+}
+
+/** Counters in the runbook's health shape. */
+export interface ConnectorStats {
+  events_received: number;
+  events_queued: number;
+  errors: number;
+  last_sync: string | null;
+  restarts: number;
+  webhooks_buffered: number;
+  last_error: string | null;
+}
+
+export type ConnectorEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | { type: 'POLL_NOW' }
+  | ({ type: 'WEBHOOK' } & WebhookMessage)
+  | { type: 'BACKPRESSURE_ON' }
+  | { type: 'BACKPRESSURE_OFF' }
+  | { type: 'BREAKER_OPENED' }
+  | { type: 'BREAKER_HALF_OPEN' }
+  | { type: 'BREAKER_CLOSED' }
+  | ErrorActorEvent;
+
+/** The largest retry delay for a retry number (1-based): base, 2×base, 4×base, ... */
+export function retryCeilingMs(backoffBaseMs: number, attempt: number): number {
+  return backoffBaseMs * 2 ** Math.max(0, attempt - 1);
+}
+
+/** Error codes that mean "the breaker refused the call": the connector goes degraded instead of retrying. */
+function isBreakerRefusal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'BREAKER_OPEN';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One connector: `stopped` until started, then `idle` ⇄ `polling` on its interval (or at once on a webhook or POLL_NOW),
+ * `retrying` with exponential backoff after a failed poll, `degraded` while its breaker is open (polling paused,
+ * webhooks buffered), and `paused` while the queue is under backpressure (webhooks buffered).
+ * The poll itself is the `poll` actor, provided per source by the actor layer.
+ */
+export const connectorMachine = setup({
+  types: {
+    input: {} as ConnectorInput,
+    context: {} as ConnectorInput & {
+      attempt: number;
+      queuePaused: boolean;
+      pollRequested: boolean;
+      pendingWebhooks: WebhookMessage[];
+      /** How many of `pendingWebhooks` the running poll was given. */
+      webhooksInFlight: number;
+      stats: ConnectorStats;
+    },
+    events: {} as ConnectorEvent,
+  },
+  actors: {
+    breaker: circuitBreakerMachine,
+    poll: fromPromise<PollOutcome, PollInput>(async () => {
+      throw new Error('the poll actor is provided by the source adapter');
+    }),
+  },
+  actions: {
+    recordError: assign(({ context, event }) => ({
+      attempt: context.attempt + 1,
+      stats: { ...context.stats, errors: context.stats.errors + 1, last_error: describe((event as ErrorActorEvent).error) },
+    })),
+  },
+  guards: {
+    hasWork: ({ context }) => context.pollRequested || context.pendingWebhooks.length > 0,
+    canRetry: ({ context }) => context.attempt < context.maxRetries,
+    isBreakerRefusal: ({ event }) => isBreakerRefusal((event as ErrorActorEvent).error),
+    isQueuePaused: ({ context }) => context.queuePaused,
+    hasBufferRoom: ({ context }) => context.pendingWebhooks.length < context.maxBufferedWebhooks,
+  },
+  delays: {
+    pollInterval: ({ context }) => context.pollIntervalMs,
+    // The pure machine waits the full ceiling; the actor layer provides full jitter (a random share of it).
+    retryBackoff: ({ context }) => retryCeilingMs(context.backoffBaseMs, context.attempt),
+  },
+}).createMachine({
+  id: 'connector',
+  context: ({ input }) => ({
+    ...input,
+    attempt: 0,
+    queuePaused: false,
+    pollRequested: true,
+    pendingWebhooks: [],
+    webhooksInFlight: 0,
+    stats: {
+      events_received: 0,
+      events_queued: 0,
+      errors: 0,
+      last_sync: null,
+      restarts: input.restarts,
+      webhooks_buffered: 0,
+      last_error: null,
+    },
+  }),
+  // Spawned rather than invoked so its systemId can carry the connector's name: `breaker:<name>`.
+  entry: enqueueActions(({ context, enqueue }) =>
+    enqueue.spawnChild('breaker', {
+      id: 'breaker',
+      systemId: `breaker:${context.name}`,
+      input: { ...context.breaker, reportToParent: true },
+    }),
+  ),
+  initial: 'stopped',
+  on: {
+    STOP: '.stopped',
+    WEBHOOK: {
+      guard: 'hasBufferRoom',
+      actions: assign({
+        pendingWebhooks: ({ context, event }) => [...context.pendingWebhooks, { deliveryId: event.deliveryId, event: event.event, payload: event.payload }],
+        stats: ({ context }) => ({ ...context.stats, webhooks_buffered: context.pendingWebhooks.length + 1 }),
+      }),
+    },
+    POLL_NOW: { actions: assign({ pollRequested: true }) },
+    BREAKER_OPENED: { target: '.degraded' },
+    BACKPRESSURE_ON: { actions: assign({ queuePaused: true }) },
+    BACKPRESSURE_OFF: { actions: assign({ queuePaused: false }) },
+  },
+  states: {
+    stopped: {
+      on: { START: [{ guard: 'isQueuePaused', target: 'paused' }, { target: 'idle' }] },
+    },
+    idle: {
+      always: [{ guard: 'isQueuePaused', target: 'paused' }, { guard: 'hasWork', target: 'polling' }],
+      after: { pollInterval: 'polling' },
+    },
+    polling: {
+      entry: assign({ pollRequested: false, webhooksInFlight: ({ context }) => context.pendingWebhooks.length }),
+      invoke: {
+        id: 'poll',
+        src: 'poll',
+        input: ({ context }) => ({ name: context.name, webhooks: context.pendingWebhooks }),
+        onDone: {
+          target: 'idle',
+          actions: assign(({ context, event }) => {
+            // Webhooks that arrived during the poll stay buffered for the next one.
+            const pendingWebhooks = context.pendingWebhooks.slice(context.webhooksInFlight);
+            return {
+              attempt: 0,
+              pendingWebhooks,
+              stats: {
+                ...context.stats,
+                events_received: context.stats.events_received + event.output.received,
+                events_queued: context.stats.events_queued + event.output.queued,
+                last_sync: event.output.syncedAt,
+                webhooks_buffered: pendingWebhooks.length,
+              },
+            };
+          }),
+        },
+        onError: [
+          { guard: 'isBreakerRefusal', target: 'degraded' },
+          { guard: 'canRetry', target: 'retrying', actions: 'recordError' },
+          { target: 'idle', actions: ['recordError', assign({ attempt: 0 })] },
+        ],
+      },
+      on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true, pollRequested: true }) } },
+    },
+    retrying: {
+      after: { retryBackoff: 'polling' },
+      on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true }) } },
+    },
+    degraded: {
+      on: {
+        BREAKER_HALF_OPEN: 'polling',
+        BREAKER_CLOSED: [{ guard: 'isQueuePaused', target: 'paused' }, { target: 'idle' }],
+      },
+    },
+    paused: {
+      on: { BACKPRESSURE_OFF: { target: 'idle', actions: assign({ queuePaused: false, pollRequested: true }) } },
+    },
+  },
+});
+
+/** A connector actor, as the supervisor holds it. */
+export type ConnectorActor = ActorRefFrom<typeof connectorMachine>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** One change to one document, as it travels through the ingestion queue. */
+export const ingestionEventSchema = z.object({
+  /** Idempotency key: the same change always carries the same id, so it is queued once. */
+  id: z.string().min(1),
+  /** Name of the connector that found the change (a key of `connectors` in inlet.yaml). */
+  source: z.string().min(1),
+  /** `upsert` writes the document, `delete` removes it with its chunks and edges. */
+  kind: z.enum(['upsert', 'delete']),
+  /** Stable document id: the source name plus the native id or path; it survives content changes. */
+  docId: z.string().min(1),
+  /** Path of the document inside its source, used for link resolution and display. */
+  path: z.string(),
+  /** Web address of the document, when the source has one. */
+  url: z.string().optional(),
+  /** Markdown content; required for upserts, absent for deletes. */
+  content: z.string().optional(),
+  /** Title given by the source; the worker falls back to the first heading, then the file name. */
+  title: z.string().optional(),
+  /** Document id of the parent page (Notion, Confluence hierarchies). */
+  parentId: z.string().optional(),
+  /** When the source last changed the document (ISO 8601). */
+  updatedAt: z.string(),
+});
+
+/** One change to one document, as it travels through the ingestion queue. */
+export type IngestionEvent = z.infer<typeof ingestionEventSchema>;

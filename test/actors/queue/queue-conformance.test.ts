@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isQueueFullError } from '../../../src/actors/queue/queue-errors.ts';
+import { manyEvents, upsertEvent } from '../../support/events.ts';
+import { type QueueHarness, queueBackends } from '../../support/queue-backends.ts';
+
+for (const backend of queueBackends) {
+  if (!backend.available) console.warn(`!!! SKIPPING the ${backend.name} queue conformance suite: no server for it in this run`);
+
+  describe.skipIf(!backend.available)(`ingestion queue contract on ${backend.name}`, () => {
+    let harness: QueueHarness | undefined;
+    const open = async (overrides?: Parameters<typeof backend.create>[0]) => {
+      harness = await backend.create(overrides);
+      return harness;
+    };
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+
+    it('delivers events first in, first out', async () => {
+      const { queue } = await open();
+      await queue.enqueue(manyEvents(5));
+      const first = await queue.claim({ max: 3, waitMs: 0 });
+      const rest = await queue.claim({ max: 10, waitMs: 0 });
+      expect([...first, ...rest].map((c) => c.event.path)).toEqual(['doc-0.md', 'doc-1.md', 'doc-2.md', 'doc-3.md', 'doc-4.md']);
+      expect(first.every((c) => c.attempts === 0)).toBe(true);
+    });
+
+    it('refuses a batch that does not fit and queues none of it', async () => {
+      const { queue } = await open({ maxSize: 3 });
+      await queue.enqueue(manyEvents(2, 'a'));
+      const refused = await queue.enqueue(manyEvents(2, 'b')).catch((e: unknown) => e);
+      expect(isQueueFullError(refused)).toBe(true);
+      expect((await queue.getStats()).size).toBe(2);
+      await expect(queue.enqueue(manyEvents(1, 'c'))).resolves.toEqual({ queued: 1, duplicates: 0 });
+    });
+
+    it('reports stats in the runbook shape with usage in percent', async () => {
+      const { queue } = await open({ maxSize: 10_000, name: `test:${Math.random()}:ingestion:queue` });
+      await queue.enqueue(manyEvents(45));
+      const stats = await queue.getStats();
+      expect(stats).toEqual({ queue_name: queue.name, size: 45, max_size: 10_000, usage_pct: 0.45, backpressure: false });
+    });
+
+    it('latches backpressure on at the high mark and off only under the low mark', async () => {
+      const { queue } = await open({ maxSize: 10, backpressureOnPct: 80, backpressureOffPct: 50 });
+      await queue.enqueue(manyEvents(8));
+      expect(await queue.isBackpressure()).toBe(true);
+      await queue.ack(await queue.claim({ max: 2, waitMs: 0 })); // 60%: between the marks
+      expect(await queue.isBackpressure()).toBe(true);
+      await queue.ack(await queue.claim({ max: 2, waitMs: 0 })); // 40%: under the low mark
+      expect(await queue.isBackpressure()).toBe(false);
+    });
+
+    it('queues an event id once within the dedupe window, again after it', async () => {
+      const h = await open({ dedupeWindowMs: 60_000 });
+      const event = upsertEvent('same.md');
+      expect(await h.queue.enqueue([event, event])).toEqual({ queued: 1, duplicates: 1 });
+      expect(await h.queue.enqueue([event])).toEqual({ queued: 0, duplicates: 1 });
+      h.clock.now += 60_001;
+      expect(await h.queue.enqueue([event])).toEqual({ queued: 1, duplicates: 0 });
+    });
+
+    it('returns the events of a consumer that died to the queue when the lease expires', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(2));
+      const crashed = await h.queue.claim({ max: 2, waitMs: 0 }); // never acked: the consumer "died"
+      expect(crashed).toHaveLength(2);
+      expect(await h.queue.reapExpiredLeases()).toBe(0);
+      h.clock.now += 5_001;
+      expect(await h.queue.reapExpiredLeases()).toBe(2);
+      const redelivered = await h.queue.claim({ max: 10, waitMs: 0 });
+      expect(redelivered.map((c) => [c.event.path, c.attempts])).toEqual([
+        ['doc-0.md', 1],
+        ['doc-1.md', 1],
+      ]);
+    });
+
+    it('does not redeliver acknowledged events', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(3));
+      await h.queue.ack(await h.queue.claim({ max: 3, waitMs: 0 }));
+      h.clock.now += 10_000;
+      expect(await h.queue.reapExpiredLeases()).toBe(0);
+      expect(await h.queue.claim({ max: 3, waitMs: 0 })).toEqual([]);
+    });
+
+    it('retries with exponential backoff and dead-letters after max attempts', async () => {
+      const h = await open({ maxAttempts: 3, retryBaseMs: 1_000 });
+      await h.queue.enqueue([upsertEvent('poison.md')]);
+      const delays = [1_000, 2_000];
+      for (const delay of delays) {
+        const [claimed] = await h.queue.claim({ max: 1, waitMs: 0 });
+        expect(await h.queue.retry(claimed, 'parser exploded')).toBe('retrying');
+        h.clock.now += delay - 1;
+        expect(await h.queue.claim({ max: 1, waitMs: 0 })).toEqual([]);
+        h.clock.now += 1;
+      }
+      const [last] = await h.queue.claim({ max: 1, waitMs: 0 });
+      expect(last.attempts).toBe(2);
+      expect(await h.queue.retry(last, 'parser exploded')).toBe('dead');
+      const dead = await h.queue.deadLetters();
+      expect(dead).toHaveLength(1);
+      expect(dead[0].reason).toBe('parser exploded');
+      expect(JSON.parse(dead[0].entry).path).toBe('poison.md');
+      expect((await h.queue.getStats()).size).toBe(0);
+    });
+
+    it('puts released events back at the head without counting an attempt', async () => {
+      const h = await open();
+      await h.queue.enqueue(manyEvents(3));
+      const held = await h.queue.claim({ max: 2, waitMs: 0 });
+      await h.queue.release(held);
+      const again = await h.queue.claim({ max: 3, waitMs: 0 });
+      expect(again.map((c) => [c.event.path, c.attempts])).toEqual([
+        ['doc-0.md', 0],
+        ['doc-1.md', 0],
+        ['doc-2.md', 0],
+      ]);
+    });
+
+    it('dead-letters a malformed entry with the reason and delivers the rest', async () => {
+      const h = await open();
+      await h.queue.enqueue([upsertEvent('before.md')]);
+      await h.pushRaw('{not json');
+      await h.pushRaw(JSON.stringify({ id: 'x', kind: 'teleport' }));
+      await h.queue.enqueue([upsertEvent('after.md')]);
+      const claimed = await h.queue.claim({ max: 10, waitMs: 0 });
+      expect(claimed.map((c) => c.event.path)).toEqual(['before.md', 'after.md']);
+      const dead = await h.queue.deadLetters();
+      expect(dead.map((d) => d.entry)).toEqual(['{not json', JSON.stringify({ id: 'x', kind: 'teleport' })]);
+      expect(dead.every((d) => d.reason.startsWith('malformed entry:'))).toBe(true);
+    });
+
+    it('wakes a waiting claim when an event arrives', async () => {
+      const h = await open();
+      const waiting = h.queue.claim({ max: 5, waitMs: 3_000 });
+      setTimeout(() => void h.queue.enqueue([upsertEvent('late.md')]), 100);
+      const claimed = await waiting;
+      expect(claimed.map((c) => c.event.path)).toEqual(['late.md']);
+    });
+
+    it('clears events, retries, dead letters and dedupe memory', async () => {
+      const h = await open();
+      const event = upsertEvent('a.md');
+      await h.queue.enqueue([event, upsertEvent('b.md')]);
+      const [claimed] = await h.queue.claim({ max: 1, waitMs: 0 });
+      await h.queue.retry(claimed, 'x');
+      await h.pushRaw('garbage');
+      await h.queue.claim({ max: 10, waitMs: 0 });
+      await h.queue.clear();
+      expect((await h.queue.getStats()).size).toBe(0);
+      expect(await h.queue.deadLetters()).toEqual([]);
+      h.clock.now += 1_000_000;
+      expect(await h.queue.claim({ max: 10, waitMs: 0 })).toEqual([]);
+      expect(await h.queue.enqueue([event])).toEqual({ queued: 1, duplicates: 0 });
+    });
+  });
+}

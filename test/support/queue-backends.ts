@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import type { IngestionQueue, QueueOptions } from '../../src/actors/queue/ingestion-queue.ts';
+import { RedisQueue } from '../../src/actors/queue/redis-queue.ts';
+import { SqliteQueue } from '../../src/actors/queue/sqlite-queue.ts';
+
+/** A queue under test with a clock the test moves, and a way to store a raw entry behind the queue's back. */
+export interface QueueHarness {
+  queue: IngestionQueue;
+  clock: { now: number };
+  /** Stores `entry` as if a foreign producer had pushed it (for malformed-entry tests). */
+  pushRaw(entry: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Options with short, test-friendly timings; override what a test pins. */
+export function testQueueOptions(overrides: Partial<QueueOptions> = {}): QueueOptions {
+  return {
+    name: `test:${randomUUID()}:ingestion:queue`,
+    maxSize: 100,
+    backpressureOnPct: 80,
+    backpressureOffPct: 50,
+    leaseMs: 30_000,
+    maxAttempts: 3,
+    retryBaseMs: 1_000,
+    dedupeWindowMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** One entry per backend; the Redis one is null when the run has no Redis (the suite then skips loudly). */
+export const queueBackends: { name: string; available: boolean; create(o?: Partial<QueueOptions>): Promise<QueueHarness> }[] = [
+  {
+    name: 'redis',
+    available: inject('redisUrl') !== '',
+    async create(overrides) {
+      const clock = { now: 1_700_000_000_000 };
+      const options = { ...testQueueOptions(overrides), now: () => clock.now };
+      const redis = new Redis(inject('redisUrl'), { lazyConnect: false });
+      const blocking = redis.duplicate();
+      const queue = new RedisQueue(redis, blocking, options);
+      return {
+        queue,
+        clock,
+        pushRaw: async (entry) => void (await redis.rpush(options.name, entry)),
+        async dispose() {
+          await queue.clear();
+          await queue.close();
+          redis.disconnect();
+        },
+      };
+    },
+  },
+  {
+    name: 'sqlite',
+    available: true,
+    async create(overrides) {
+      const clock = { now: 1_700_000_000_000 };
+      const options = { ...testQueueOptions(overrides), now: () => clock.now };
+      const dir = mkdtempSync(join(tmpdir(), 'inlet-queue-'));
+      const db = new Database(join(dir, 'queue.db'));
+      db.pragma('journal_mode = WAL');
+      const queue = new SqliteQueue(db, options);
+      return {
+        queue,
+        clock,
+        pushRaw: async (entry) => queue.pushRawForTest(entry),
+        async dispose() {
+          await queue.close();
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
