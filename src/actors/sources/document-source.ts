@@ -1,0 +1,33 @@
+import type { IngestionEvent } from '../../model/ingestion-event.ts';
+import type { WebhookMessage } from '../../machines/connector.machine.ts';
+
+/** Runs one call to the source through the connector's circuit breaker. */
+export type GuardedCall = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** What a source is given for one poll. */
+export interface PollRequest {
+  /** The cursor saved after the last successful poll, or null for a backfill. */
+  cursor: unknown;
+  /** Webhook deliveries buffered since the last poll (hints; the poll must not depend on them to be correct). */
+  webhooks: WebhookMessage[];
+  /** Every call that touches the source goes through this. */
+  guard: GuardedCall;
+}
+
+/** What one poll found: the events, and the cursor to save once they are all enqueued. */
+export interface PollResult {
+  events: IngestionEvent[];
+  nextCursor: unknown;
+}
+
+/** A source of documents (local folder, GitHub, Notion, Confluence), one instance per connector. */
+export interface DocumentSource {
+  /** Finds the changes since `cursor`. Must not save anything: the caller saves the cursor after enqueueing. */
+  poll(request: PollRequest): Promise<PollResult>;
+  /** Which errors are outages that count against the breaker. */
+  isOutage(error: unknown): boolean;
+  /** Starts push notifications of changes, if the source has any (a file watcher); returns a stop function. */
+  watch?(onChange: () => void): () => void;
+  /** Source-specific figures for health (rate-limit budget and so on). */
+  health?(): Record<string, unknown>;
+}

@@ -1,0 +1,156 @@
+import type Database from 'better-sqlite3';
+import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, StoredDocument } from './graph-store.ts';
+import { wrapSqliteError } from './wrap-sqlite-error.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS graph_documents (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
+    content_hash TEXT NOT NULL, updated_at TEXT NOT NULL, parent_id TEXT
+  );
+  CREATE TABLE IF NOT EXISTS graph_chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_index INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
+    UNIQUE (doc_id, chunk_index)
+  );
+  CREATE TABLE IF NOT EXISTS graph_links (
+    from_id TEXT NOT NULL, to_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (from_id, to_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS graph_links_to ON graph_links (to_id);
+  CREATE INDEX IF NOT EXISTS graph_documents_parent ON graph_documents (parent_id);
+`;
+
+interface DocumentRow {
+  id: string;
+  source: string;
+  path: string;
+  url: string | null;
+  title: string;
+  content_hash: string;
+  updated_at: string;
+  parent_id: string | null;
+}
+
+/**
+ * GraphStore on SQLite tables prefixed `graph_`. Links are stored by target id whether or not the target
+ * exists, and `neighbours()` joins at read time, so a link to a not-yet-ingested document appears when it arrives.
+ * Deleting a document keeps links pointing at it: they belong to the linking document and dangle until it returns.
+ * The caller opens the database (and sets WAL, busy_timeout) and closes it; `close()` leaves it open.
+ */
+export class SqliteGraphStore implements GraphStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Creates the `graph_` tables and indexes if missing. */
+  async init(): Promise<void> {
+    this.run(() => this.db.exec(SCHEMA));
+  }
+
+  /** Replaces the document row, its chunks and its outgoing links in one transaction. */
+  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
+    this.run(() =>
+      this.db.transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO graph_documents (id, source, path, url, title, content_hash, updated_at, parent_id)
+             VALUES (@id, @source, @path, @url, @title, @contentHash, @updatedAt, @parentId)
+             ON CONFLICT (id) DO UPDATE SET source = excluded.source, path = excluded.path, url = excluded.url,
+               title = excluded.title, content_hash = excluded.content_hash, updated_at = excluded.updated_at,
+               parent_id = excluded.parent_id`,
+          )
+          .run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
+        this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?').run(document.id);
+        this.db.prepare('DELETE FROM graph_links WHERE from_id = ?').run(document.id);
+        const insertChunk = this.db.prepare(
+          'INSERT INTO graph_chunks (id, doc_id, chunk_index, heading, text) VALUES (?, ?, ?, ?, ?)',
+        );
+        for (const c of chunks) insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+        const insertLink = this.db.prepare(
+          'INSERT OR IGNORE INTO graph_links (from_id, to_id, position) VALUES (?, ?, ?)',
+        );
+        for (const [position, to] of linksTo.entries()) insertLink.run(document.id, to, position);
+      })(),
+    );
+  }
+
+  /** Removes the document, its chunks and its outgoing links; incoming links stay (see the class comment). */
+  async deleteDocument(docId: string): Promise<void> {
+    this.run(() =>
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM graph_links WHERE from_id = ?').run(docId);
+        this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?').run(docId);
+        this.db.prepare('DELETE FROM graph_documents WHERE id = ?').run(docId);
+      })(),
+    );
+  }
+
+  /** The document with its chunks (by index) and outgoing links (in written order), or null. */
+  async getDocument(docId: string): Promise<StoredDocument | null> {
+    return this.run(() =>
+      this.db.transaction((): StoredDocument | null => {
+        const row = this.db.prepare('SELECT * FROM graph_documents WHERE id = ?').get(docId) as DocumentRow | undefined;
+        if (!row) return null;
+        const chunks = this.db
+          .prepare(
+            `SELECT id, doc_id AS docId, chunk_index AS "index", heading, text
+             FROM graph_chunks WHERE doc_id = ? ORDER BY chunk_index`,
+          )
+          .all(docId) as ChunkRecord[];
+        const links = this.db
+          .prepare('SELECT to_id FROM graph_links WHERE from_id = ? ORDER BY position')
+          .pluck()
+          .all(docId) as string[];
+        return { ...toDocument(row), chunks, linksTo: links };
+      })(),
+    );
+  }
+
+  /** Existing documents this one links to (in written order) and existing documents linking to it (by title). */
+  async neighbours(docId: string): Promise<{ linksTo: DocumentRef[]; linkedFrom: DocumentRef[] }> {
+    return this.run(() => {
+      const linksTo = this.db
+        .prepare(
+          `SELECT d.id, d.title, d.path, d.url FROM graph_links l JOIN graph_documents d ON d.id = l.to_id
+           WHERE l.from_id = ? ORDER BY l.position`,
+        )
+        .all(docId) as DocumentRow[];
+      const linkedFrom = this.db
+        .prepare(
+          `SELECT d.id, d.title, d.path, d.url FROM graph_links l JOIN graph_documents d ON d.id = l.from_id
+           WHERE l.to_id = ? ORDER BY d.title, d.id`,
+        )
+        .all(docId) as DocumentRow[];
+      return { linksTo: linksTo.map(toRef), linkedFrom: linkedFrom.map(toRef) };
+    });
+  }
+
+  /** Number of documents stored. */
+  async countDocuments(): Promise<number> {
+    return this.run(() => this.db.prepare('SELECT count(*) FROM graph_documents').pluck().get() as number);
+  }
+
+  /** Does nothing: the caller opened the database, so the caller closes it (it may be shared with other stores). */
+  async close(): Promise<void> {}
+
+  private run<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw wrapSqliteError('graph', error);
+    }
+  }
+}
+
+function toDocument(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    source: row.source,
+    path: row.path,
+    ...(row.url !== null && { url: row.url }),
+    title: row.title,
+    contentHash: row.content_hash,
+    updatedAt: row.updated_at,
+    ...(row.parent_id !== null && { parentId: row.parent_id }),
+  };
+}
+
+function toRef(row: Pick<DocumentRow, 'id' | 'title' | 'path' | 'url'>): DocumentRef {
+  return { id: row.id, title: row.title, path: row.path, ...(row.url !== null && { url: row.url }) };
+}

@@ -1,0 +1,147 @@
+import type Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import type { VectorHit, VectorPoint, VectorStore } from './vector-store.ts';
+import { wrapSqliteError } from './wrap-sqlite-error.ts';
+
+// sqlite-vec caps k for a KNN query at 4096 (vec0 `k` constraint).
+const MAX_K = 4096;
+
+interface HitRow {
+  chunk_id: string;
+  doc_id: string;
+  chunk_index: number;
+  payload: string;
+  distance: number | null;
+}
+
+/**
+ * VectorStore on sqlite-vec: a `vec0` table (`vector_embeddings`, cosine distance, `source` as a metadata
+ * column so the source filter runs inside the KNN query) and a side table `vector_points` keyed by the same rowid.
+ * The caller opens the database and closes it; `close()` leaves it open.
+ */
+export class SqliteVectorStore implements VectorStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Loads sqlite-vec if needed and creates the tables for `dimension`; a different stored dimension throws. */
+  async init(dimension: number): Promise<void> {
+    if (!Number.isInteger(dimension) || dimension < 1) throw new RangeError(`dimension must be a positive integer, got ${dimension}`);
+    this.run(() => {
+      if (!this.hasSqliteVec()) sqliteVec.load(this.db);
+      this.db.transaction(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS vector_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+        const stored = this.db.prepare("SELECT value FROM vector_meta WHERE key = 'dimension'").pluck().get() as
+          | string
+          | undefined;
+        if (stored !== undefined && Number(stored) !== dimension) {
+          throw new Error(
+            `vector store holds ${stored}-dimensional vectors but ${dimension} were requested; ` +
+              'the embedding model changed: drop the vector_ tables (or use a new database file) and re-ingest',
+          );
+        }
+        this.db.exec(`
+          CREATE TABLE IF NOT EXISTS vector_points (
+            rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+            chunk_index INTEGER NOT NULL, source TEXT NOT NULL, payload TEXT NOT NULL
+          );
+          CREATE INDEX IF NOT EXISTS vector_points_doc ON vector_points (doc_id);
+          CREATE VIRTUAL TABLE IF NOT EXISTS vector_embeddings
+            USING vec0(embedding float[${dimension}] distance_metric=cosine, source text);
+        `);
+        this.db.prepare("INSERT OR IGNORE INTO vector_meta (key, value) VALUES ('dimension', ?)").run(String(dimension));
+      })();
+    });
+  }
+
+  /** Deletes the document's points and inserts `points`, in one transaction. */
+  async replaceDocument(docId: string, points: VectorPoint[]): Promise<void> {
+    this.run(() =>
+      this.db.transaction(() => {
+        this.removeDocument(docId);
+        const insertPoint = this.db.prepare(
+          'INSERT INTO vector_points (chunk_id, doc_id, chunk_index, source, payload) VALUES (?, ?, ?, ?, ?)',
+        );
+        const insertVector = this.db.prepare('INSERT INTO vector_embeddings (rowid, embedding, source) VALUES (?, ?, ?)');
+        for (const p of points) {
+          const { lastInsertRowid } = insertPoint.run(p.chunkId, docId, p.chunkIndex, p.payload.source, JSON.stringify(p.payload));
+          // vec0 rejects a JavaScript number as rowid: it must arrive as an SQLite integer (BigInt).
+          insertVector.run(BigInt(lastInsertRowid), p.vector, p.payload.source);
+        }
+      })(),
+    );
+  }
+
+  /** Removes every point of the document; a missing document is not an error. */
+  async deleteDocument(docId: string): Promise<void> {
+    this.run(() => this.db.transaction(() => this.removeDocument(docId))());
+  }
+
+  /**
+   * The `k` nearest chunks by cosine similarity (k is capped at 4096), optionally from one source.
+   * Zero vectors have no direction, so they never match and a zero query finds nothing.
+   */
+  async search(vector: Float32Array, k: number, filter: { source?: string } = {}): Promise<VectorHit[]> {
+    const limit = Math.min(Math.floor(k), MAX_K);
+    if (!(limit > 0)) return [];
+    const bySource = filter.source !== undefined;
+    const rows = this.run(
+      () =>
+        this.db
+          .prepare(
+            `WITH knn AS (
+               SELECT rowid, distance FROM vector_embeddings
+               WHERE embedding MATCH ? AND k = ? ${bySource ? 'AND source = ?' : ''}
+             )
+             SELECT p.chunk_id, p.doc_id, p.chunk_index, p.payload, knn.distance
+             FROM knn JOIN vector_points p ON p.rowid = knn.rowid
+             ORDER BY knn.distance, p.rowid`,
+          )
+          .all(...(bySource ? [vector, limit, filter.source] : [vector, limit])) as HitRow[],
+    );
+    // Filtered here, not in SQL: vec0 rejects any extra constraint on `distance` in a KNN query, even in a CTE.
+    return rows.flatMap((r) =>
+      r.distance === null
+        ? []
+        : [
+            {
+              chunkId: r.chunk_id,
+              docId: r.doc_id,
+              chunkIndex: r.chunk_index,
+              score: 1 - r.distance,
+              payload: JSON.parse(r.payload) as VectorHit['payload'],
+            },
+          ],
+    );
+  }
+
+  /** Number of points stored. */
+  async countPoints(): Promise<number> {
+    return this.run(() => this.db.prepare('SELECT count(*) FROM vector_points').pluck().get() as number);
+  }
+
+  /** Does nothing: the caller opened the database, so the caller closes it (it may be shared with other stores). */
+  async close(): Promise<void> {}
+
+  private removeDocument(docId: string): void {
+    this.db
+      .prepare('DELETE FROM vector_embeddings WHERE rowid IN (SELECT rowid FROM vector_points WHERE doc_id = ?)')
+      .run(docId);
+    this.db.prepare('DELETE FROM vector_points WHERE doc_id = ?').run(docId);
+  }
+
+  private hasSqliteVec(): boolean {
+    try {
+      this.db.prepare('SELECT vec_version()').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private run<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw wrapSqliteError('vector', error);
+    }
+  }
+}
