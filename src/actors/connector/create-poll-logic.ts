@@ -1,0 +1,42 @@
+import { fromPromise } from 'xstate';
+import type { PollInput, PollOutcome } from '../../machines/connector.machine.ts';
+import { type BreakerActor, callThroughBreaker } from '../breaker/call-through-breaker.ts';
+import type { CursorStore } from '../cursor/cursor-store.ts';
+import type { IngestionQueue } from '../queue/ingestion-queue.ts';
+import type { DocumentSource } from '../sources/document-source.ts';
+
+/** What the poll actor needs: the sources by connector name, where cursors live, the queue, and batch sizes. */
+export interface PollDeps {
+  sources: Map<string, { source: DocumentSource; batchSize: number }>;
+  cursors: CursorStore;
+  queue: IngestionQueue;
+  now?: () => number;
+}
+
+/**
+ * The connector machine's `poll` actor: asks the source for changes since the saved cursor (every source call
+ * through the connector's breaker), enqueues them in batches of `batch_size`, and saves the new cursor only once
+ * every batch is in the queue. If the queue refuses or is unreachable, the cursor stays and the next poll finds
+ * the same changes again; the batches already queued are dropped as duplicates by their ids.
+ */
+export function createPollLogic(deps: PollDeps) {
+  const now = deps.now ?? Date.now;
+  return fromPromise<PollOutcome, PollInput>(async ({ input, system }) => {
+    const entry = deps.sources.get(input.name);
+    if (!entry) throw new Error(`no source registered for connector ${input.name}`);
+    const breaker = system.get(`breaker:${input.name}`) as BreakerActor | undefined;
+    if (!breaker) throw new Error(`no circuit breaker running for connector ${input.name}`);
+    const cursor = await deps.cursors.get(input.name);
+    const { events, nextCursor } = await entry.source.poll({
+      cursor,
+      webhooks: input.webhooks,
+      guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now),
+    });
+    let queued = 0;
+    for (let i = 0; i < events.length; i += entry.batchSize) {
+      queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
+    }
+    await deps.cursors.set(input.name, nextCursor);
+    return { received: events.length, queued, syncedAt: new Date(now()).toISOString() };
+  });
+}

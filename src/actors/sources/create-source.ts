@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import type { ConnectorConfig } from '../../config/schema.ts';
+import type { DocumentSource } from './document-source.ts';
+import { LocalFolderSource } from './local/local-folder-source.ts';
+
+/** The kinds this build can poll; the others are accepted in inlet.yaml but refused when enabled. */
+export const AVAILABLE_KINDS = ['local'] as const;
+
+/** A connector's kind: explicit `kind`, else its name when the name is a kind (`github:` means GitHub). */
+export function kindOf(name: string, config: ConnectorConfig): string {
+  return config.kind ?? name;
+}
+
+/** Builds the source for one connector, or throws naming what is missing. */
+export function createSource(name: string, kind: string, config: ConnectorConfig): DocumentSource {
+  if (kind === 'local') {
+    const path = config.metadata.path;
+    if (typeof path !== 'string' || path === '') throw new Error(`connectors.${name}.metadata.path: the folder to watch is required`);
+    const patterns = config.metadata.patterns;
+    const extensions = Array.isArray(patterns) ? patterns.map((p) => String(p).toLowerCase()) : ['.md', '.mdx'];
+    return new LocalFolderSource({ name, root: resolve(path), extensions });
+  }
+  throw new Error(`connectors.${name}: connector kind '${kind}' is not available in this build (available: ${AVAILABLE_KINDS.join(', ')})`);
+}

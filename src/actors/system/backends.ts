@@ -1,0 +1,18 @@
+import type { CursorStore } from '../cursor/cursor-store.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { IngestionQueue } from '../queue/ingestion-queue.ts';
+import type { GraphStore } from '../stores/graph-store.ts';
+import type { VectorStore } from '../stores/vector-store.ts';
+
+/** Everything the actors do I/O through, chosen once from the configuration. */
+export interface Backends {
+  queue: IngestionQueue;
+  cursors: CursorStore;
+  graph: GraphStore;
+  vector: VectorStore;
+  embedder: Embedder;
+  /** Human-readable description for the start-up log line (no secrets). */
+  describe: string;
+  /** Closes what `openBackends` opened (never the Redis client the caller passed in). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,235 @@
+import type { Redis } from 'ioredis';
+import { type Actor, type AnyActorRef, createActor, type InspectionEvent, type Observer, type SnapshotFrom, waitFor } from 'xstate';
+import type { ConnectorConfig, InletConfig } from '../../config/schema.ts';
+import type { circuitBreakerMachine } from '../../machines/circuit-breaker.machine.ts';
+import { type ConnectorInput, connectorMachine, retryCeilingMs } from '../../machines/connector.machine.ts';
+import { connectorManagerMachine } from '../../machines/connector-manager.machine.ts';
+import { workerMachine } from '../../machines/worker.machine.ts';
+import type { QueueStats } from '../../model/queue-stats.ts';
+import { createPollLogic } from '../connector/create-poll-logic.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
+import { createEventProcessor } from '../pipeline/process-event.ts';
+import type { IngestionQueue } from '../queue/ingestion-queue.ts';
+import { createQueueMonitorLogic } from '../queue/create-queue-monitor-logic.ts';
+import { createSource } from '../sources/create-source.ts';
+import type { DocumentSource } from '../sources/document-source.ts';
+import { createClaimLogic } from '../worker/create-claim-logic.ts';
+import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
+import type { Backends } from './backends.ts';
+import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf } from './health-report.ts';
+import { openBackends } from './open-backends.ts';
+
+/** Options beyond inlet.yaml, for embedding and tests. */
+export interface ConnectorManagerOptions {
+  /** Backends to use instead of opening them from the configuration. */
+  backends?: Backends;
+  /** Worker actors in this process; default `worker.count`. */
+  workerCount?: number;
+  /** Connectors to run; default every enabled connector of the configuration. */
+  connectors?: string[];
+  /** Inspection observer for the Stately inspector. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** How often the queue monitor reads stats and reaps leases (ms). Default 1000. */
+  monitorIntervalMs?: number;
+  /** How long one worker claim blocks on an empty queue (ms). Default 1000. */
+  claimWaitMs?: number;
+  logger?: Logger;
+  /** Random source of the retry jitter. */
+  random?: () => number;
+}
+
+/** A connector's handle, in the runbook's terms: `manager.connector('github').circuitBreaker.getStats()`. */
+export interface ConnectorHandle {
+  name: string;
+  circuitBreaker: { getStats(): BreakerStats; reset(): void };
+  /** Polls now rather than at the next interval. */
+  pollNow(): void;
+  /** Hands a verified webhook delivery to the connector; false when its buffer is full (answer 503). */
+  deliverWebhook(delivery: { deliveryId: string; event: string; payload: unknown }): boolean;
+}
+
+/**
+ * The runbook's ConnectorManager: owns the supervisor actor (connectors, their breakers, workers, queue monitor)
+ * and the I/O behind it. `new ConnectorManager(redis, config)`, `registerConnector(...)`, `await startPolling()`.
+ * Pass `null` for Redis to run on the embedded SQLite queue.
+ */
+export class ConnectorManager {
+  private readonly sources = new Map<string, { source: DocumentSource; batchSize: number }>();
+  private readonly specs: Omit<ConnectorInput, 'restarts'>[] = [];
+  private readonly stopWatchers: (() => void)[] = [];
+  private readonly logger: Logger;
+  private backends?: Backends;
+  private actor?: Actor<typeof connectorManagerMachine>;
+  private starting?: Promise<void>;
+
+  constructor(
+    private readonly redis: Redis | null,
+    private readonly config: InletConfig,
+    private readonly options: ConnectorManagerOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    const wanted = options.connectors ?? Object.keys(config.connectors).filter((name) => config.connectors[name].enabled);
+    for (const name of wanted) this.registerConnector(name, config.connectors[name].kind ?? name, config.connectors[name]);
+  }
+
+  /** Adds (or replaces) a connector; it starts polling with the others, or at once if polling already started. */
+  registerConnector(name: string, kind: string, config: ConnectorConfig): void {
+    this.sources.set(name, { source: createSource(name, kind, config), batchSize: config.batch_size });
+    const spec = {
+      name,
+      kind,
+      pollIntervalMs: config.poll_interval_seconds * 1000,
+      maxRetries: config.max_retries,
+      backoffBaseMs: config.backoff_base_seconds * 1000,
+      maxBufferedWebhooks: 1000,
+      breaker: {
+        enabled: config.circuit_breaker_enabled,
+        failureThreshold: config.circuit_breaker_failure_threshold,
+        timeoutMs: config.circuit_breaker_timeout_seconds * 1000,
+      },
+    };
+    const existing = this.specs.findIndex((s) => s.name === name);
+    if (existing >= 0) this.specs.splice(existing, 1);
+    this.specs.push(spec);
+    if (this.actor) {
+      this.actor.send({ type: 'REGISTER', connector: spec });
+      this.watch(name);
+    }
+  }
+
+  /** Opens the backends and starts the actor system (workers drain at once); idempotent. */
+  start(): Promise<void> {
+    this.starting ??= this.boot();
+    return this.starting;
+  }
+
+  /** Starts every connector's polling (and file watchers). */
+  async startPolling(): Promise<void> {
+    await this.start();
+    this.actor!.send({ type: 'START_POLLING' });
+    for (const name of this.sources.keys()) this.watch(name);
+  }
+
+  /** The ingestion queue (`queue.getStats()`, `queue.isBackpressure()`, `queue.clear()`). */
+  get queue(): IngestionQueue {
+    if (!this.backends) throw new Error('ConnectorManager not started: await start() or startPolling() first');
+    return this.backends.queue;
+  }
+
+  /** The runbook's `get_queue_stats()`. */
+  async getQueueStats(): Promise<QueueStats> {
+    await this.start();
+    return this.queue.getStats();
+  }
+
+  /** A connector's handle, or undefined when no such connector is registered. */
+  connector(name: string): ConnectorHandle | undefined {
+    if (!this.actor || !this.sources.has(name)) return undefined;
+    const system = this.actor.system;
+    const breaker = () => system.get(`breaker:${name}`) as AnyActorRef | undefined;
+    const connector = () => system.get(`connector:${name}`) as AnyActorRef | undefined;
+    return {
+      name,
+      circuitBreaker: {
+        getStats: () => {
+          const ref = breaker();
+          if (!ref) throw new Error(`connector ${name} is restarting; its breaker is not running`);
+          return breakerStatsOf(ref.getSnapshot() as SnapshotFrom<typeof circuitBreakerMachine>);
+        },
+        reset: () => breaker()?.send({ type: 'RESET' }),
+      },
+      pollNow: () => connector()?.send({ type: 'POLL_NOW' }),
+      deliverWebhook: (delivery) => {
+        const ref = connector();
+        const message = { type: 'WEBHOOK' as const, ...delivery };
+        if (!ref || !ref.getSnapshot().can(message)) return false;
+        ref.send(message);
+        return true;
+      },
+    };
+  }
+
+  /** Names of the registered connectors. */
+  connectorNames(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** The health report of `GET /webhooks/health`. */
+  async health(): Promise<HealthReport> {
+    await this.start();
+    return healthReportOf(this.actor!.getSnapshot(), (name) => this.sources.get(name)?.source.health?.());
+  }
+
+  /** The root actor, for inspection and tests. */
+  get root(): Actor<typeof connectorManagerMachine> {
+    if (!this.actor) throw new Error('ConnectorManager not started');
+    return this.actor;
+  }
+
+  /**
+   * Graceful stop: no more polling, workers finish and acknowledge the batch in hand (up to `timeoutMs`), then the
+   * actors stop and the backends close. Events not acknowledged by then stay leased and return to the queue.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.starting) return;
+    await this.starting;
+    for (const stop of this.stopWatchers.splice(0)) stop();
+    const actor = this.actor!;
+    actor.send({ type: 'STOP' });
+    const workers = Object.entries(actor.getSnapshot().children).filter(([id]) => id.startsWith('worker-'));
+    await Promise.all(
+      workers.map(([, ref]) => waitFor(ref as AnyActorRef, (s) => s.status === 'done', { timeout: timeoutMs }).catch(() => undefined)),
+    );
+    actor.stop();
+    await this.backends?.close();
+  }
+
+  private async boot(): Promise<void> {
+    this.backends = this.options.backends ?? (await openBackends(this.redis, this.config));
+    const { queue, cursors, graph, vector, embedder } = this.backends;
+    const random = this.options.random ?? Math.random;
+    const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
+    const logic = connectorManagerMachine.provide({
+      actors: {
+        connector: connectorMachine.provide({
+          actors: { poll: createPollLogic({ sources: this.sources, cursors, queue }) },
+          // Full jitter: a random wait up to the exponential ceiling, so connectors that failed together retry apart.
+          delays: { retryBackoff: ({ context }) => random() * retryCeilingMs(context.backoffBaseMs, context.attempt) },
+        }),
+        worker: workerMachine.provide({
+          actors: {
+            claim: createClaimLogic(queue),
+            processBatch: createProcessBatchLogic(queue, processor, (message, fields) => this.logger.warn(message, fields)),
+          },
+        }),
+        queueMonitor: createQueueMonitorLogic(queue, this.options.monitorIntervalMs ?? 1000),
+      },
+    });
+    this.actor = createActor(logic, {
+      systemId: 'connector-manager',
+      inspect: this.options.inspect,
+      input: {
+        connectors: this.specs,
+        workers: {
+          batchSize: this.config.worker.batch_size,
+          claimWaitMs: this.options.claimWaitMs ?? 1000,
+          backoffBaseMs: 500,
+          backoffMaxMs: 30_000,
+        },
+        workerCount: this.options.workerCount ?? this.config.worker.count,
+        backpressure: { onPct: this.config.queue.backpressure_on_pct, offPct: this.config.queue.backpressure_off_pct },
+        restartBaseMs: 1000,
+      },
+    });
+    // Without an error observer an escaped actor error would crash the process (xstate rethrows it).
+    this.actor.subscribe({ error: (error) => this.logger.error('supervisor stopped on an unhandled error', { error }) });
+    this.actor.start();
+    this.logger.info('actor system started', { backends: this.backends.describe, connectors: this.connectorNames() });
+  }
+
+  private watch(name: string): void {
+    const entry = this.sources.get(name);
+    if (!entry?.source.watch || !this.actor) return;
+    this.stopWatchers.push(entry.source.watch(() => this.connector(name)?.pollNow()));
+  }
+}

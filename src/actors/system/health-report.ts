@@ -1,0 +1,98 @@
+import type { SnapshotFrom } from 'xstate';
+import type { circuitBreakerMachine } from '../../machines/circuit-breaker.machine.ts';
+import type { connectorMachine } from '../../machines/connector.machine.ts';
+import type { connectorManagerMachine } from '../../machines/connector-manager.machine.ts';
+import type { workerMachine } from '../../machines/worker.machine.ts';
+import type { QueueStats } from '../../model/queue-stats.ts';
+
+/** The breaker's stats in wire form (times as ISO 8601). */
+export interface BreakerStats {
+  state: 'closed' | 'open' | 'half_open';
+  failure_count: number;
+  last_failure_time: string | null;
+  opened_at: string | null;
+  calls: number;
+  failures: number;
+  rejections: number;
+}
+
+/** One connector in `GET /webhooks/health`, in the runbook's shape plus `kind` and `source` details. */
+export interface ConnectorHealth {
+  name: string;
+  kind: string;
+  status: string;
+  stats: Record<string, unknown>;
+  circuit_breaker: BreakerStats['state'];
+  source?: Record<string, unknown>;
+}
+
+/** `GET /webhooks/health`: the runbook's shape, with the queue, workers and the reasons for a non-healthy status. */
+export interface HealthReport {
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  connectors: ConnectorHealth[];
+  queue: (QueueStats & { state: string; error: string | null }) | null;
+  workers: { id: string; status: string; stats: Record<string, unknown> }[];
+  reasons: string[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Wire form of a breaker snapshot. */
+export function breakerStatsOf(snapshot: SnapshotFrom<typeof circuitBreakerMachine>): BreakerStats {
+  const c = snapshot.context;
+  const state = typeof snapshot.value === 'string' ? snapshot.value : 'half_open';
+  return {
+    state: state as BreakerStats['state'],
+    failure_count: c.failureCount,
+    last_failure_time: iso(c.lastFailureTime),
+    opened_at: iso(c.openedAt),
+    calls: c.calls,
+    failures: c.failures,
+    rejections: c.rejections,
+  };
+}
+
+/** Builds the health report from the supervisor's snapshot and its children's. */
+export function healthReportOf(
+  manager: SnapshotFrom<typeof connectorManagerMachine>,
+  sourceDetails: (name: string) => Record<string, unknown> | undefined,
+): HealthReport {
+  const reasons: string[] = [];
+  const connectors: ConnectorHealth[] = [];
+  for (const spec of manager.context.connectors) {
+    const child = manager.children[spec.name] as { getSnapshot(): SnapshotFrom<typeof connectorMachine> } | undefined;
+    if (!child) {
+      reasons.push(`connector ${spec.name} is restarting after a crash`);
+      connectors.push({ name: spec.name, kind: spec.kind, status: 'restarting', stats: {}, circuit_breaker: 'closed' });
+      continue;
+    }
+    const snapshot = child.getSnapshot();
+    const breaker = snapshot.children.breaker as { getSnapshot(): SnapshotFrom<typeof circuitBreakerMachine> } | undefined;
+    const breakerState = breaker ? breakerStatsOf(breaker.getSnapshot()).state : 'closed';
+    const status = String(snapshot.value);
+    if (breakerState !== 'closed') reasons.push(`circuit breaker of ${spec.name} is ${breakerState}`);
+    if (status === 'degraded' && breakerState === 'closed') reasons.push(`connector ${spec.name} is degraded`);
+    connectors.push({ name: spec.name, kind: spec.kind, status, stats: { ...snapshot.context.stats }, circuit_breaker: breakerState, source: sourceDetails(spec.name) });
+  }
+  const workers = Object.entries(manager.children)
+    .filter(([id]) => id.startsWith('worker-'))
+    .map(([id, ref]) => {
+      const snapshot = (ref as { getSnapshot(): SnapshotFrom<typeof workerMachine> }).getSnapshot();
+      const status = String(snapshot.value);
+      if (status === 'backing_off') reasons.push(`worker ${id} is backing off: ${snapshot.context.stats.last_error ?? 'store or queue unavailable'}`);
+      return { id, status, stats: { ...snapshot.context.stats } };
+    });
+  const queueState = String((manager.value as { queue: string }).queue);
+  if (queueState === 'backpressure') reasons.push('ingestion queue is under backpressure: polling paused');
+  if (queueState === 'unknown') reasons.push('ingestion queue not checked yet');
+  const unreachable = queueState === 'unreachable';
+  if (unreachable) reasons.push(`ingestion queue unreachable: ${manager.context.queueError ?? 'no answer'}`);
+  const stats = manager.context.queueStats;
+  return {
+    status: unreachable ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy',
+    connectors,
+    queue: stats ? { ...stats, state: queueState, error: manager.context.queueError } : null,
+    workers,
+    reasons,
+  };
+}
