@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+import type { InletConfig } from '../../config/schema.ts';
+import type { Logger } from '../log/logger.ts';
+
+/**
+ * The Redis client of the service, or null for the embedded queue. Commands fail fast while Redis is down
+ * (`enableOfflineQueue: false`), so health turns `unhealthy` at once and nothing waits in a hidden buffer;
+ * the client keeps reconnecting on its own, and the service recovers without a restart.
+ */
+export function connectRedis(config: InletConfig, logger: Logger): Redis | null {
+  if (!config.redis.url) return null;
+  const redis = new Redis(config.redis.url, {
+    password: config.redis.password || undefined,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  let reported = false;
+  redis.on('error', (error) => {
+    // One line per outage, not one per reconnect attempt.
+    if (!reported) logger.error('redis unreachable; retrying in the background', { error });
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('redis reachable again');
+    reported = false;
+  });
+  return redis;
+}
