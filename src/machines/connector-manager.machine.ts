@@ -44,6 +44,8 @@ export const connectorManagerMachine = setup({
       restarts: Record<string, number>;
       queueStats: QueueStats | null;
       queueError: string | null;
+      /** True while the queue region is in `backpressure`, so a connector spawned meanwhile starts paused. */
+      underBackpressure: boolean;
     },
     events: {} as ConnectorManagerEvent,
   },
@@ -58,12 +60,18 @@ export const connectorManagerMachine = setup({
     spawnConnector: enqueueActions(({ context, enqueue }, params: { name: string }) => {
       const spec = context.connectors.find((c) => c.name === params.name);
       if (!spec) return;
+      // Replacing a running connector: its systemId must be free before the new one registers.
+      enqueue.stopChild(spec.name);
       enqueue.spawnChild('connector', {
         id: spec.name,
         systemId: `connector:${spec.name}`,
         input: { ...spec, restarts: context.restarts[spec.name] ?? 0 },
       });
+      if (context.underBackpressure) enqueue.sendTo(spec.name, { type: 'BACKPRESSURE_ON' });
       if (context.polling) enqueue.sendTo(spec.name, { type: 'START' });
+    }),
+    spawnQueueMonitor: enqueueActions(({ enqueue }) => {
+      enqueue.spawnChild('queueMonitor', { id: QUEUE_MONITOR_ID, systemId: QUEUE_MONITOR_ID });
     }),
     spawnWorker: enqueueActions(({ context, enqueue }, params: { id: string }) => {
       enqueue.spawnChild('worker', { id: params.id, systemId: `worker:${params.id}`, input: { ...context.workers, id: params.id } });
@@ -88,14 +96,14 @@ export const connectorManagerMachine = setup({
   },
 }).createMachine({
   id: 'connectorManager',
-  context: ({ input }) => ({ ...input, polling: false, restarts: {}, queueStats: null, queueError: null }),
+  context: ({ input }) => ({ ...input, polling: false, restarts: {}, queueStats: null, queueError: null, underBackpressure: false }),
   entry: [
     enqueueActions(({ context, enqueue }) => {
       for (const connector of context.connectors) enqueue({ type: 'spawnConnector', params: { name: connector.name } });
       for (let i = 0; i < context.workerCount; i++) enqueue({ type: 'spawnWorker', params: { id: workerId(i) } });
+      enqueue('spawnQueueMonitor');
     }),
   ],
-  invoke: { id: QUEUE_MONITOR_ID, systemId: QUEUE_MONITOR_ID, src: 'queueMonitor' },
   on: {
     REGISTER: {
       actions: [
@@ -128,7 +136,8 @@ export const connectorManagerMachine = setup({
     },
     RESPAWN: {
       actions: enqueueActions(({ event, enqueue }) => {
-        if (event.childId.startsWith('worker-')) enqueue({ type: 'spawnWorker', params: { id: event.childId } });
+        if (event.childId === QUEUE_MONITOR_ID) enqueue('spawnQueueMonitor');
+        else if (event.childId.startsWith('worker-')) enqueue({ type: 'spawnWorker', params: { id: event.childId } });
         else enqueue({ type: 'spawnConnector', params: { name: event.childId } });
       }),
     },
@@ -157,8 +166,10 @@ export const connectorManagerMachine = setup({
           },
         },
         backpressure: {
-          entry: { type: 'tellConnectors', params: { type: 'BACKPRESSURE_ON' } },
-          exit: { type: 'tellConnectors', params: { type: 'BACKPRESSURE_OFF' } },
+          entry: [assign({ underBackpressure: true }), { type: 'tellConnectors', params: { type: 'BACKPRESSURE_ON' } }],
+          // Leaving for `unreachable` resumes polling too: the runbook keeps polling while Redis is down, and
+          // nothing is lost because a cursor only advances once its events are queued.
+          exit: [assign({ underBackpressure: false }), { type: 'tellConnectors', params: { type: 'BACKPRESSURE_OFF' } }],
           on: {
             QUEUE_STATS: [
               { guard: 'isUnderLowMark', target: 'flowing', actions: 'recordQueueStats' },

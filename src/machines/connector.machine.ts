@@ -90,6 +90,8 @@ export const connectorMachine = setup({
     context: {} as ConnectorInput & {
       attempt: number;
       queuePaused: boolean;
+      /** The breaker's state as its notices report it; the connector reacts to it rather than reading the child. */
+      breakerState: 'closed' | 'open' | 'half_open';
       pollRequested: boolean;
       pendingWebhooks: WebhookMessage[];
       /** How many of `pendingWebhooks` the running poll was given. */
@@ -115,6 +117,10 @@ export const connectorMachine = setup({
     canRetry: ({ context }) => context.attempt < context.maxRetries,
     isBreakerRefusal: ({ event }) => isBreakerRefusal((event as ErrorActorEvent).error),
     isQueuePaused: ({ context }) => context.queuePaused,
+    isBreakerOpen: ({ context }) => context.breakerState === 'open',
+    isBreakerClosed: ({ context }) => context.breakerState === 'closed',
+    // The probe waits while the queue is under backpressure: a probe that succeeds would only poll into a full queue.
+    mayProbe: ({ context }) => context.breakerState === 'half_open' && !context.queuePaused,
     hasBufferRoom: ({ context }) => context.pendingWebhooks.length < context.maxBufferedWebhooks,
   },
   delays: {
@@ -128,6 +134,7 @@ export const connectorMachine = setup({
     ...input,
     attempt: 0,
     queuePaused: false,
+    breakerState: 'closed' as const,
     pollRequested: true,
     pendingWebhooks: [],
     webhooksInFlight: 0,
@@ -151,7 +158,8 @@ export const connectorMachine = setup({
   ),
   initial: 'stopped',
   on: {
-    STOP: '.stopped',
+    // A STOP may cut a poll short: remember to poll at once on the next START.
+    STOP: { target: '.stopped', actions: assign({ pollRequested: true }) },
     WEBHOOK: {
       guard: 'hasBufferRoom',
       actions: assign({
@@ -160,7 +168,9 @@ export const connectorMachine = setup({
       }),
     },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
-    BREAKER_OPENED: { target: '.degraded' },
+    BREAKER_OPENED: { actions: assign({ breakerState: 'open' as const }) },
+    BREAKER_HALF_OPEN: { actions: assign({ breakerState: 'half_open' as const }) },
+    BREAKER_CLOSED: { actions: assign({ breakerState: 'closed' as const }) },
     BACKPRESSURE_ON: { actions: assign({ queuePaused: true }) },
     BACKPRESSURE_OFF: { actions: assign({ queuePaused: false }) },
   },
@@ -169,10 +179,11 @@ export const connectorMachine = setup({
       on: { START: [{ guard: 'isQueuePaused', target: 'paused' }, { target: 'idle' }] },
     },
     idle: {
-      always: [{ guard: 'isQueuePaused', target: 'paused' }, { guard: 'hasWork', target: 'polling' }],
+      always: [{ guard: 'isBreakerOpen', target: 'degraded' }, { guard: 'isQueuePaused', target: 'paused' }, { guard: 'hasWork', target: 'polling' }],
       after: { pollInterval: 'polling' },
     },
     polling: {
+      always: { guard: 'isBreakerOpen', target: 'degraded' },
       entry: assign({ pollRequested: false, webhooksInFlight: ({ context }) => context.pendingWebhooks.length }),
       invoke: {
         id: 'poll',
@@ -205,16 +216,19 @@ export const connectorMachine = setup({
       on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true, pollRequested: true }) } },
     },
     retrying: {
+      always: { guard: 'isBreakerOpen', target: 'degraded' },
       after: { retryBackoff: 'polling' },
       on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true }) } },
     },
+    // Polling waits here while the breaker is open; buffered webhooks wait too. The half-open probe is a poll.
     degraded: {
-      on: {
-        BREAKER_HALF_OPEN: 'polling',
-        BREAKER_CLOSED: [{ guard: 'isQueuePaused', target: 'paused' }, { target: 'idle' }],
-      },
+      always: [
+        { guard: 'mayProbe', target: 'polling' },
+        { guard: 'isBreakerClosed', target: 'idle' },
+      ],
     },
     paused: {
+      always: { guard: 'isBreakerOpen', target: 'degraded' },
       on: { BACKPRESSURE_OFF: { target: 'idle', actions: assign({ queuePaused: false, pollRequested: true }) } },
     },
   },

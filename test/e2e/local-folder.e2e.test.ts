@@ -2,7 +2,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { eventually, startTempService, type TempService } from '../support/temp-service.ts';
+import type { HealthReport } from '../../src/actors/system/health-report.ts';
+import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
 
 const redisUrl = inject('redisUrl');
 const backends = [
@@ -26,7 +27,7 @@ for (const backend of backends) {
       const { graph, vector, embedder } = service.backends;
       writeFileSync(join(service.docs, 'guide.md'), '# Deploy guide\n\nRun the deploy script.\n\n## Rollback\n\nSee [faq](faq.md).\n');
 
-      const stored = await eventually('guide.md in the graph store', () => graph.getDocument('docs:guide.md'));
+      const stored = (await eventually('guide.md in the graph store', () => graph.getDocument('docs:guide.md')))!;
       expect(stored.title).toBe('Deploy guide');
       expect(stored.chunks.map((c) => c.heading)).toEqual(['Deploy guide', 'Deploy guide > Rollback']);
       expect(stored.linksTo).toEqual(['docs:faq.md']);
@@ -57,8 +58,8 @@ for (const backend of backends) {
       writeFileSync(join(service.docs, 'b.mdx'), '# B\n\ntext\n');
       writeFileSync(join(service.docs, 'ignored.txt'), 'not a document');
       await eventually('both documents stored', async () => (await service!.backends.graph.countDocuments()) === 2);
-      const health = await (await fetch(`${service.url}/webhooks/health`)).json();
-      const docs = health.connectors.find((c: { name: string }) => c.name === 'docs');
+      const health = await jsonOf<HealthReport>(fetch(`${service.url}/webhooks/health`));
+      const docs = health.connectors.find((c) => c.name === 'docs')!;
       expect(docs.stats.events_queued).toBe(2);
       expect(docs.stats.events_received).toBe(2);
       expect(docs.stats.errors).toBe(0);

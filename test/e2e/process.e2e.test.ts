@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInlet } from '../support/run-inlet.ts';
-import { eventually } from '../support/temp-service.ts';
+import type { HealthReport } from '../../src/actors/system/health-report.ts';
+import { eventually, jsonOf } from '../support/temp-service.ts';
 import { freePort } from '../support/free-port.ts';
 
 let dir = '';
@@ -52,11 +53,11 @@ describe('the inlet process', () => {
       `connectors:\n  docs:\n    kind: local\n    metadata: { path: ${JSON.stringify(join(dir, 'docs'))} }\nstorage: { path: ${JSON.stringify(join(dir, 'inlet.db'))} }\nserver: { port: ${port}, host: 127.0.0.1 }\n`,
     );
     const inlet = runInlet(['--config', file]);
-    const health = await eventually('health answering', async () => (await fetch(`http://127.0.0.1:${port}/webhooks/health`)).json());
+    const health = await eventually('health answering', () => jsonOf<HealthReport>(fetch(`http://127.0.0.1:${port}/webhooks/health`)));
     expect(Object.keys(health)).toEqual(expect.arrayContaining(['status', 'connectors']));
     writeFileSync(join(dir, 'docs', 'hello.md'), '# Hello\n\nworld\n');
     await eventually('hello.md processed', async () => {
-      const report = await (await fetch(`http://127.0.0.1:${port}/webhooks/health`)).json();
+      const report = await jsonOf<HealthReport>(fetch(`http://127.0.0.1:${port}/webhooks/health`));
       return report.workers[0].stats.processed === 1;
     });
     inlet.child.kill('SIGTERM');

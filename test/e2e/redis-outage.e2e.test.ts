@@ -44,10 +44,10 @@ server: { port: ${apiPort}, host: 127.0.0.1 }
       return { code: response.status, text: await response.text() };
     };
     try {
-      const down = await eventually('an unhealthy report', async () => {
+      const down = (await eventually('an unhealthy report', async () => {
         const h = await health();
         return JSON.parse(h.text).status === 'unhealthy' ? h : undefined;
-      });
+      }))!;
       expect(down.code).toBe(503);
       expect(down.text).not.toContain(SECRET);
 

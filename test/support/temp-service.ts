@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 import { silentLogger } from '../../src/actors/log/logger.ts';
 import type { Backends } from '../../src/actors/system/backends.ts';
 import { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
@@ -27,11 +27,15 @@ export interface TempService {
 /** Options of a temporary service. */
 export interface TempServiceOptions {
   redis?: Redis | null;
-  /** Extra YAML appended to the generated config (top-level keys other than connectors/storage/queue.name). */
+  /** Extra YAML appended to the generated config (top-level keys other than connectors/storage/queue). */
   yaml?: string;
+  /** Extra keys of the `docs` connector, one `key: value` per entry. */
+  connector?: string[];
+  /** Extra keys of `queue`, one `key: value` per entry. */
+  queue?: string[];
   adminToken?: string;
   workerCount?: number;
-  inspect?: (event: InspectionEvent) => void;
+  inspect?: Observer<InspectionEvent>;
   startPolling?: boolean;
 }
 
@@ -40,16 +44,17 @@ export async function startTempService(options: TempServiceOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'inlet-e2e-'));
   const docs = join(dir, 'docs');
   mkdirSync(docs);
+  const connector = withOverrides(
+    ['kind: local', 'poll_interval_seconds: 5', 'backoff_base_seconds: 0.05', 'circuit_breaker_timeout_seconds: 1', `metadata: { path: ${JSON.stringify(docs)} }`],
+    options.connector,
+  );
+  const queue = withOverrides([`name: "test:${randomUUID()}:ingestion:queue"`], options.queue);
   const config = parseConfig(
     `connectors:
   docs:
-    kind: local
-    poll_interval_seconds: 5
-    backoff_base_seconds: 0.05
-    circuit_breaker_timeout_seconds: 1
-    metadata: { path: ${JSON.stringify(docs)} }
+${connector.map((line) => `    ${line}`).join('\n')}
 queue:
-  name: "test:${randomUUID()}:ingestion:queue"
+${queue.map((line) => `  ${line}`).join('\n')}
 storage:
   path: ${JSON.stringify(join(dir, 'inlet.db'))}
 ${options.yaml ?? ''}`,
@@ -100,4 +105,16 @@ export async function eventually<T>(what: string, check: () => Promise<T> | T, t
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** `key: value` lines with later lines replacing earlier ones of the same key. */
+function withOverrides(base: string[], overrides: string[] = []): string[] {
+  const byKey = new Map<string, string>();
+  for (const line of [...base, ...overrides]) byKey.set(line.split(':')[0].trim(), line);
+  return [...byKey.values()];
+}
+
+/** The JSON body of a response, typed by the caller (tests assert on it; a wrong guess fails there). */
+export async function jsonOf<T = Record<string, unknown>>(response: Response | Promise<Response>): Promise<T> {
+  return (await (await response).json()) as T;
 }

@@ -1,10 +1,10 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 
 /** A running inspector: the observer to give the root actor, the address to open, and a stop function. */
 export interface RunningInspector {
-  inspect: (event: InspectionEvent) => void;
+  inspect: Observer<InspectionEvent>;
   address: string;
   stop(): void;
 }
@@ -22,7 +22,7 @@ export function startInspector(port: number): RunningInspector {
     filter: (event) => !(event.type === '@xstate.event' && String((event as { event?: { type?: string } }).event?.type).startsWith('xstate.after')),
   });
   return {
-    inspect: inspector.inspect as (event: InspectionEvent) => void,
+    inspect: inspector.inspect,
     address: `http://localhost:${port}`,
     stop() {
       inspector.stop();

@@ -142,7 +142,7 @@ export class ConnectorManager {
       deliverWebhook: (delivery) => {
         const ref = connector();
         const message = { type: 'WEBHOOK' as const, ...delivery };
-        if (!ref || !ref.getSnapshot().can(message)) return false;
+        if (!ref?.getSnapshot().can(message)) return false;
         ref.send(message);
         return true;
       },

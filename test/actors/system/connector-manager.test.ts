@@ -1,0 +1,90 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startTempService, type TempService } from '../../support/temp-service.ts';
+
+let service: TempService | undefined;
+afterEach(async () => {
+  await service?.stop();
+  service = undefined;
+});
+
+const connectorStatus = async (s: TempService) => (await s.manager.health()).connectors[0].status;
+
+describe('ConnectorManager', () => {
+  it('pauses polling under backpressure and resumes under the low mark', async () => {
+    service = await startTempService({ workerCount: 0, queue: ['max_size: 10', 'backpressure_on_pct: 80', 'backpressure_off_pct: 50'] });
+    const { manager } = service;
+    for (let i = 0; i < 8; i++) writeFileSync(join(service.docs, `doc-${i}.md`), `# Doc ${i}\n`);
+    await eventually('the connector paused', async () => (await connectorStatus(service!)) === 'paused');
+    const health = await manager.health();
+    expect(health.status).toBe('degraded');
+    expect(health.reasons).toContain('ingestion queue is under backpressure: polling paused');
+    expect(await manager.queue.isBackpressure()).toBe(true);
+
+    await manager.queue.ack(await manager.queue.claim({ max: 2, waitMs: 0 })); // 60 %: still above the low mark
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await connectorStatus(service)).toBe('paused');
+
+    await manager.queue.ack(await manager.queue.claim({ max: 2, waitMs: 0 })); // 40 %: under the low mark
+    await eventually('the connector resumed', async () => ['idle', 'polling'].includes(await connectorStatus(service!)));
+    expect((await manager.health()).status).toBe('healthy');
+  });
+
+  it('loses no change when the queue is full: the cursor waits until every event is queued', async () => {
+    service = await startTempService({ workerCount: 0, connector: ['batch_size: 2', 'max_retries: 0', 'poll_interval_seconds: 0.2'], queue: ['max_size: 3'] });
+    const { manager } = service;
+    for (let i = 0; i < 5; i++) writeFileSync(join(service.docs, `doc-${i}.md`), `# Doc ${i}\n`);
+    const seen = new Set<string>();
+    await eventually(
+      'all five documents delivered',
+      async () => {
+        const claimed = await manager.queue.claim({ max: 10, waitMs: 0 });
+        for (const c of claimed) seen.add(c.event.path);
+        await manager.queue.ack(claimed);
+        return seen.size === 5;
+      },
+      15_000,
+    );
+    expect([...seen].sort()).toEqual(['doc-0.md', 'doc-1.md', 'doc-2.md', 'doc-3.md', 'doc-4.md']);
+    expect((await manager.health()).connectors[0].stats.errors).toBeGreaterThan(0);
+  });
+
+  it('goes degraded when its source fails, with the breaker open, and recovers when the source returns', async () => {
+    service = await startTempService({ connector: ['circuit_breaker_failure_threshold: 2', 'max_retries: 3', 'circuit_breaker_timeout_seconds: 0.5'] });
+    const { manager, docs } = service;
+    await eventually('first poll done', async () => (await manager.health()).connectors[0].stats.last_sync !== null);
+    rmSync(docs, { recursive: true });
+    manager.connector('docs')!.pollNow();
+    await eventually('the connector degraded', async () => (await connectorStatus(service!)) === 'degraded');
+    const stats = manager.connector('docs')!.circuitBreaker.getStats();
+    expect(stats.state).not.toBe('closed');
+    expect(stats.failure_count).toBeGreaterThanOrEqual(2);
+    const health = await manager.health();
+    expect(health.status).toBe('degraded');
+    expect(health.connectors[0].circuit_breaker).not.toBe('closed');
+
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'back.md'), '# Back\n');
+    await eventually('the breaker closed again', () => manager.connector('docs')!.circuitBreaker.getStats().state === 'closed', 10_000);
+    await eventually('back.md stored', () => service!.backends.graph.getDocument('docs:back.md'));
+    expect(['idle', 'polling']).toContain(await connectorStatus(service));
+  });
+
+  it('exposes the runbook API: register a connector, start polling, queue stats, breaker stats and reset', async () => {
+    service = await startTempService({ startPolling: false });
+    const { manager } = service;
+    mkdirSync(join(service.dir, 'more'));
+    writeFileSync(join(service.dir, 'more', 'extra.md'), '# Extra\n');
+    manager.registerConnector('more', 'local', { ...service.config.connectors.docs, metadata: { path: join(service.dir, 'more') } });
+    await manager.startPolling();
+    await eventually('extra.md stored', () => service!.backends.graph.getDocument('more:extra.md'));
+    expect(await manager.getQueueStats()).toMatchObject({ queue_name: service.config.queue.name, max_size: 10_000 });
+    const more = manager.connector('more')!;
+    expect(more.circuitBreaker.getStats()).toMatchObject({ state: 'closed', failure_count: 0 });
+    more.circuitBreaker.reset();
+    expect(more.circuitBreaker.getStats().state).toBe('closed');
+    expect(manager.root.system.get('breaker:more')).toBeDefined();
+    expect(manager.root.system.get('connector:more')).toBeDefined();
+  });
+});
