@@ -29,6 +29,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     const redis = (expanded.redis ?? {}) as Record<string, unknown>;
     expanded.redis = { ...redis, password: redis.password || env.REDIS_PASSWORD };
   }
+  fillTokensFromEnv(expanded, env);
   const parsed = configSchema.safeParse(expanded);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -40,6 +41,20 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
   return parsed.data;
 }
 
+/** Environment variables that carry each kind's token, as the runbook names them. */
+const TOKEN_VARIABLES: Record<string, string> = { github: 'GITHUB_TOKEN', notion: 'NOTION_TOKEN' };
+
+/** A connector without `token` takes its kind's variable (GITHUB_TOKEN), so a runbook-shaped file needs no token key. */
+function fillTokensFromEnv(expanded: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  const connectors = expanded?.connectors;
+  if (!connectors || typeof connectors !== 'object') return;
+  for (const [name, section] of Object.entries(connectors as Record<string, Record<string, unknown>>)) {
+    if (!section || typeof section !== 'object' || section.token) continue;
+    const variable = TOKEN_VARIABLES[String(section.kind ?? name)];
+    if (variable && env[variable]) section.token = env[variable];
+  }
+}
+
 /** Reads the config file; a missing file is an error naming it (start-up needs one to know what to watch). */
 export function loadConfig(file: string, env: Record<string, string | undefined>): InletConfig {
   if (!existsSync(file)) throw new ConfigError(file, [`file not found (pass --config <file> or set INLET_CONFIG)`]);
@@ -48,7 +63,11 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
 
 /** Every secret value in the config, so the logger can mask them wherever they appear. */
 export function secretsOf(config: InletConfig): string[] {
-  const values = [config.redis.password, config.server.admin_token, ...Object.values(config.connectors).map((c) => c.webhook_secret)];
+  const values = [
+    config.redis.password,
+    config.server.admin_token,
+    ...Object.values(config.connectors).flatMap((c) => [c.webhook_secret, c.token]),
+  ];
   const url = config.redis.url ? safeUrl(config.redis.url) : undefined;
   if (url?.password) values.push(decodeURIComponent(url.password));
   return values.filter((v) => v.length > 0);

@@ -33,6 +33,8 @@ export const connectorSchema = z.object({
   circuit_breaker_timeout_seconds: seconds(60),
   /** Shared secret that signs this source's webhooks; never logged or returned. */
   webhook_secret: z.string().default(''),
+  /** API token; for GitHub filled from GITHUB_TOKEN when left out. Never logged or returned. */
+  token: z.string().default(''),
   /** Source-specific settings (local: `path`; github: `owner`, `repo`, `docs_path`). */
   metadata: z.record(z.string(), z.unknown()).default({}),
 });

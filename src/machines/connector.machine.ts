@@ -49,6 +49,9 @@ export interface ConnectorStats {
   last_sync: string | null;
   restarts: number;
   webhooks_buffered: number;
+  webhook_signature_failures: number;
+  /** When a rate-limit pause ends (ISO 8601), while the connector is `rate_limited`. */
+  rate_limited_until: string | null;
   last_error: string | null;
 }
 
@@ -57,6 +60,8 @@ export type ConnectorEvent =
   | { type: 'STOP' }
   | { type: 'POLL_NOW' }
   | ({ type: 'WEBHOOK' } & WebhookMessage)
+  /** A delivery for this connector failed signature verification (counted for the runbook's webhook-failure alert). */
+  | { type: 'WEBHOOK_REJECTED' }
   | { type: 'BACKPRESSURE_ON' }
   | { type: 'BACKPRESSURE_OFF' }
   | { type: 'BREAKER_OPENED' }
@@ -69,9 +74,19 @@ export function retryCeilingMs(backoffBaseMs: number, attempt: number): number {
   return backoffBaseMs * 2 ** Math.max(0, attempt - 1);
 }
 
-/** Error codes that mean "the breaker refused the call": the connector goes degraded instead of retrying. */
-function isBreakerRefusal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'BREAKER_OPEN';
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** How long a rate-limited source asked us to wait (ms), from the error's `retryAfterMs`. */
+function retryAfterOf(error: unknown): number {
+  const ms = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  return typeof ms === 'number' && ms > 0 ? ms : 60_000;
+}
+
+function resumeAtOf(error: unknown): string | null {
+  const at = typeof error === 'object' && error !== null ? (error as { resumeAt?: unknown }).resumeAt : undefined;
+  return typeof at === 'string' ? at : null;
 }
 
 function describe(error: unknown): string {
@@ -94,6 +109,10 @@ export const connectorMachine = setup({
       breakerState: 'closed' | 'open' | 'half_open';
       pollRequested: boolean;
       pendingWebhooks: WebhookMessage[];
+      /** Why the connector is degraded with its breaker closed (bad token, no access); null otherwise. */
+      permanentError: string | null;
+      /** The wait a rate-limited source asked for (ms). */
+      rateLimitWaitMs: number;
       /** How many of `pendingWebhooks` the running poll was given. */
       webhooksInFlight: number;
       stats: ConnectorStats;
@@ -115,16 +134,20 @@ export const connectorMachine = setup({
   guards: {
     hasWork: ({ context }) => context.pollRequested || context.pendingWebhooks.length > 0,
     canRetry: ({ context }) => context.attempt < context.maxRetries,
-    isBreakerRefusal: ({ event }) => isBreakerRefusal((event as ErrorActorEvent).error),
+    isBreakerRefusal: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'BREAKER_OPEN',
+    isRateLimited: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'RATE_LIMITED',
+    isPermanentFailure: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'SOURCE_PERMANENT',
+    hasPermanentError: ({ context }) => context.permanentError !== null,
     isQueuePaused: ({ context }) => context.queuePaused,
     isBreakerOpen: ({ context }) => context.breakerState === 'open',
-    isBreakerClosed: ({ context }) => context.breakerState === 'closed',
+    isRecovered: ({ context }) => context.breakerState === 'closed' && context.permanentError === null,
     // The probe waits while the queue is under backpressure: a probe that succeeds would only poll into a full queue.
     mayProbe: ({ context }) => context.breakerState === 'half_open' && !context.queuePaused,
     hasBufferRoom: ({ context }) => context.pendingWebhooks.length < context.maxBufferedWebhooks,
   },
   delays: {
     pollInterval: ({ context }) => context.pollIntervalMs,
+    rateLimitWait: ({ context }) => context.rateLimitWaitMs,
     // The pure machine waits the full ceiling; the actor layer provides full jitter (a random share of it).
     retryBackoff: ({ context }) => retryCeilingMs(context.backoffBaseMs, context.attempt),
   },
@@ -137,6 +160,8 @@ export const connectorMachine = setup({
     breakerState: 'closed' as const,
     pollRequested: true,
     pendingWebhooks: [],
+    permanentError: null,
+    rateLimitWaitMs: 0,
     webhooksInFlight: 0,
     stats: {
       events_received: 0,
@@ -145,6 +170,8 @@ export const connectorMachine = setup({
       last_sync: null,
       restarts: input.restarts,
       webhooks_buffered: 0,
+      webhook_signature_failures: 0,
+      rate_limited_until: null,
       last_error: null,
     },
   }),
@@ -168,6 +195,9 @@ export const connectorMachine = setup({
       }),
     },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
+    WEBHOOK_REJECTED: {
+      actions: assign({ stats: ({ context }) => ({ ...context.stats, webhook_signature_failures: context.stats.webhook_signature_failures + 1 }) }),
+    },
     BREAKER_OPENED: { actions: assign({ breakerState: 'open' as const }) },
     BREAKER_HALF_OPEN: { actions: assign({ breakerState: 'half_open' as const }) },
     BREAKER_CLOSED: { actions: assign({ breakerState: 'closed' as const }) },
@@ -196,6 +226,7 @@ export const connectorMachine = setup({
             const pendingWebhooks = context.pendingWebhooks.slice(context.webhooksInFlight);
             return {
               attempt: 0,
+              permanentError: null,
               pendingWebhooks,
               stats: {
                 ...context.stats,
@@ -203,12 +234,30 @@ export const connectorMachine = setup({
                 events_queued: context.stats.events_queued + event.output.queued,
                 last_sync: event.output.syncedAt,
                 webhooks_buffered: pendingWebhooks.length,
+                rate_limited_until: null,
               },
             };
           }),
         },
         onError: [
           { guard: 'isBreakerRefusal', target: 'degraded' },
+          {
+            guard: 'isRateLimited',
+            target: 'rate_limited',
+            actions: assign(({ context, event }) => ({
+              rateLimitWaitMs: retryAfterOf(event.error),
+              stats: { ...context.stats, last_error: describe(event.error), rate_limited_until: resumeAtOf(event.error) },
+            })),
+          },
+          {
+            guard: 'isPermanentFailure',
+            target: 'degraded',
+            actions: assign(({ context, event }) => ({
+              attempt: 0,
+              permanentError: describe(event.error),
+              stats: { ...context.stats, errors: context.stats.errors + 1, last_error: describe(event.error) },
+            })),
+          },
           { guard: 'canRetry', target: 'retrying', actions: 'recordError' },
           { target: 'idle', actions: ['recordError', assign({ attempt: 0 })] },
         ],
@@ -220,12 +269,21 @@ export const connectorMachine = setup({
       after: { retryBackoff: 'polling' },
       on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true }) } },
     },
-    // Polling waits here while the breaker is open; buffered webhooks wait too. The half-open probe is a poll.
+    // Polling waits here while the breaker is open (the half-open probe is a poll), or after a permanent failure
+    // such as a revoked token, which is re-checked once per poll interval rather than retried in a loop.
     degraded: {
       always: [
         { guard: 'mayProbe', target: 'polling' },
-        { guard: 'isBreakerClosed', target: 'idle' },
+        { guard: 'isRecovered', target: 'idle' },
       ],
+      after: { pollInterval: { guard: 'hasPermanentError', target: 'polling' } },
+      on: { POLL_NOW: { guard: 'hasPermanentError', target: 'polling' } },
+    },
+    // The source asked us to wait: not an outage, so the breaker is untouched and the wait is exactly what it asked.
+    rate_limited: {
+      always: { guard: 'isBreakerOpen', target: 'degraded' },
+      after: { rateLimitWait: 'polling' },
+      on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true, pollRequested: true }) } },
     },
     paused: {
       always: { guard: 'isBreakerOpen', target: 'degraded' },

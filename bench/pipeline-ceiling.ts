@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { createEventProcessor } from '../src/actors/pipeline/process-event.ts';
+import { openBackends } from '../src/actors/system/open-backends.ts';
+import type { IngestionEvent } from '../src/model/ingestion-event.ts';
+import { createBenchConfig } from './bench-config.ts';
+import type { Deadline } from './deadline.ts';
+import { createTempDir } from './temp-dir.ts';
+
+/** The bare pipeline (parse, chunk, embed, both store writes) called in a loop, with no queue and no actors. */
+export async function benchPipelineCeiling(events: IngestionEvent[], deadline: Deadline): Promise<{ seconds: number; docsPerS: number }> {
+  const dir = createTempDir('pipeline');
+  const backends = await openBackends(null, createBenchConfig({ storagePath: join(dir.path, 'inlet.db') }));
+  try {
+    // The worker builds its processor the same way (connector-manager.ts).
+    const processor = createEventProcessor({ graph: backends.graph, vector: backends.vector, embedder: backends.embedder, maxChunkChars: 2000 });
+    const started = performance.now();
+    for (let i = 0; i < events.length; i++) {
+      if (i % 100 === 0) deadline.check(() => `${i}/${events.length} documents processed`);
+      await processor.process(events[i]);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const stored = await backends.graph.countDocuments();
+    if (stored !== events.length) throw new Error(`graph holds ${stored} documents, expected ${events.length}`);
+    return { seconds, docsPerS: events.length / seconds };
+  } finally {
+    await backends.close();
+    dir.remove();
+  }
+}

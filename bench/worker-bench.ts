@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ConnectorManager } from '../src/actors/system/connector-manager.ts';
+import { openBackends } from '../src/actors/system/open-backends.ts';
+import type { IngestionEvent } from '../src/model/ingestion-event.ts';
+import { createBenchConfig } from './bench-config.ts';
+import type { Deadline } from './deadline.ts';
+import type { PrivateRedis } from './redis-server.ts';
+import { createTempDir } from './temp-dir.ts';
+
+/** Outcome of one drain. */
+export interface WorkerRunResult {
+  queueBackend: 'sqlite' | 'redis';
+  /** Time to enqueue the corpus (not part of docs/s). */
+  enqueueSeconds: number;
+  /** From starting the manager to the graph holding every document. */
+  seconds: number;
+  docsPerS: number;
+}
+
+const POLL_MS = 20;
+
+/**
+ * Enqueues `events`, then starts a ConnectorManager with no connectors and one worker and times until the graph
+ * store holds all of them. The queue is the embedded SQLite one, or Redis when `redis` is given.
+ */
+export async function benchWorker(events: IngestionEvent[], redis: PrivateRedis | null, deadline: Deadline): Promise<WorkerRunResult> {
+  const dir = createTempDir('worker');
+  const client = redis ? new Redis(redis.url, { maxRetriesPerRequest: 1 }) : null;
+  const config = createBenchConfig({
+    storagePath: join(dir.path, 'inlet.db'),
+    queueName: `bench:${randomUUID()}:ingestion:queue`,
+    maxSize: events.length * 2,
+  });
+  const backends = await openBackends(client, config);
+  const manager = new ConnectorManager(client, config, { backends, connectors: [], workerCount: 1 });
+  try {
+    const enqueueStarted = performance.now();
+    for (let offset = 0; offset < events.length; offset += 500) {
+      deadline.check(() => `${offset}/${events.length} enqueued`);
+      await backends.queue.enqueue(events.slice(offset, offset + 500));
+    }
+    const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
+    if ((await backends.graph.countDocuments()) !== 0) throw new Error('graph store not empty before the drain');
+
+    let stored = 0;
+    const started = performance.now();
+    await manager.start();
+    while (stored < events.length) {
+      deadline.check(() => `${stored}/${events.length} documents stored`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      stored = await backends.graph.countDocuments();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { queueBackend: redis ? 'redis' : 'sqlite', enqueueSeconds, seconds, docsPerS: events.length / seconds };
+  } finally {
+    if (redis) await backends.queue.clear().catch(() => undefined);
+    // stop() closes the backends; when start() never ran it returns at once, so close them here too.
+    await manager.stop();
+    await backends.close().catch(() => undefined);
+    client?.disconnect();
+    dir.remove();
+  }
+}

@@ -1,0 +1,42 @@
+/** The source asked us to slow down (429, a 403 rate-limit answer, or a budget under the reserve). Not an outage. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  readonly code = 'RATE_LIMITED';
+  /** When the wait ends (ISO 8601), for health. */
+  readonly resumeAt: string;
+  constructor(
+    readonly source: string,
+    /** How long to wait before the next call (ms). */
+    readonly retryAfterMs: number,
+    reason: string,
+  ) {
+    super(`${source} rate limit: ${reason}; resuming in ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.resumeAt = new Date(Date.now() + retryAfterMs).toISOString();
+  }
+}
+
+/** True when `error` is a `RateLimitedError`. */
+export function isRateLimitedError(error: unknown): error is RateLimitedError {
+  return error instanceof RateLimitedError;
+}
+
+/**
+ * A failure that retrying will not fix (bad or revoked token, repository not found, no access): the connector
+ * goes degraded with this message in health instead of looping. Not an outage either: the source answered.
+ */
+export class SourcePermanentError extends Error {
+  override readonly name = 'SourcePermanentError';
+  readonly code = 'SOURCE_PERMANENT';
+  constructor(
+    readonly source: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True when `error` is a `SourcePermanentError`. */
+export function isSourcePermanentError(error: unknown): error is SourcePermanentError {
+  return error instanceof SourcePermanentError;
+}
