@@ -4,6 +4,7 @@ import type { Logger } from '../actors/log/logger.ts';
 import type { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { adminGuard } from './admin-guard.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
 
 /** What the HTTP layer talks to. */
@@ -12,10 +13,12 @@ export interface AppDeps {
   logger: Logger;
   /** `server.admin_token`; empty allows admin operations from loopback only. */
   adminToken: string;
+  /** Accept unsigned GitHub deliveries (INLET_ALLOW_UNSIGNED_WEBHOOKS=1, development only). Default false. */
+  allowUnsignedWebhooks?: boolean;
 }
 
 /** The Koa app: health, queue stats and the runbook's operations. `main` is the only caller of `listen`. */
-export function createApp({ manager, logger, adminToken }: AppDeps): Koa {
+export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks }: AppDeps): Koa {
   const app = new Koa();
   const router = new Router();
   const admin = adminGuard(adminToken);
@@ -32,6 +35,8 @@ export function createApp({ manager, logger, adminToken }: AppDeps): Koa {
     ctx.status = report.status === 'unhealthy' ? 503 : 200;
     ctx.body = report;
   });
+
+  router.post('/webhooks/github', createGithubWebhookRoute({ deps: manager, logger, allowUnsignedWebhooks }));
 
   router.get('/queue/stats', async (ctx) => {
     ctx.body = await manager.getQueueStats();

@@ -36,7 +36,32 @@ interface DocumentRow {
  * The caller opens the database (and sets WAL, busy_timeout) and closes it; `close()` leaves it open.
  */
 export class SqliteGraphStore implements GraphStore {
+  private statements?: ReturnType<SqliteGraphStore['prepareStatements']>;
+
   constructor(private readonly db: Database.Database) {}
+
+  // Prepared once: preparing per call cost more than the writes themselves (see bench/ worker figures).
+  private prepareStatements() {
+    return {
+      upsertDocument: this.db.prepare(
+        `INSERT INTO graph_documents (id, source, path, url, title, content_hash, updated_at, parent_id)
+         VALUES (@id, @source, @path, @url, @title, @contentHash, @updatedAt, @parentId)
+         ON CONFLICT (id) DO UPDATE SET source = excluded.source, path = excluded.path, url = excluded.url,
+           title = excluded.title, content_hash = excluded.content_hash, updated_at = excluded.updated_at,
+           parent_id = excluded.parent_id`,
+      ),
+      deleteChunks: this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?'),
+      deleteLinks: this.db.prepare('DELETE FROM graph_links WHERE from_id = ?'),
+      deleteDocument: this.db.prepare('DELETE FROM graph_documents WHERE id = ?'),
+      insertChunk: this.db.prepare('INSERT INTO graph_chunks (id, doc_id, chunk_index, heading, text) VALUES (?, ?, ?, ?, ?)'),
+      insertLink: this.db.prepare('INSERT OR IGNORE INTO graph_links (from_id, to_id, position) VALUES (?, ?, ?)'),
+    };
+  }
+
+  private get sql() {
+    this.statements ??= this.prepareStatements();
+    return this.statements;
+  }
 
   /** Creates the `graph_` tables and indexes if missing. */
   async init(): Promise<void> {
@@ -47,25 +72,12 @@ export class SqliteGraphStore implements GraphStore {
   async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
     this.run(() =>
       this.db.transaction(() => {
-        this.db
-          .prepare(
-            `INSERT INTO graph_documents (id, source, path, url, title, content_hash, updated_at, parent_id)
-             VALUES (@id, @source, @path, @url, @title, @contentHash, @updatedAt, @parentId)
-             ON CONFLICT (id) DO UPDATE SET source = excluded.source, path = excluded.path, url = excluded.url,
-               title = excluded.title, content_hash = excluded.content_hash, updated_at = excluded.updated_at,
-               parent_id = excluded.parent_id`,
-          )
-          .run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
-        this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?').run(document.id);
-        this.db.prepare('DELETE FROM graph_links WHERE from_id = ?').run(document.id);
-        const insertChunk = this.db.prepare(
-          'INSERT INTO graph_chunks (id, doc_id, chunk_index, heading, text) VALUES (?, ?, ?, ?, ?)',
-        );
-        for (const c of chunks) insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
-        const insertLink = this.db.prepare(
-          'INSERT OR IGNORE INTO graph_links (from_id, to_id, position) VALUES (?, ?, ?)',
-        );
-        for (const [position, to] of linksTo.entries()) insertLink.run(document.id, to, position);
+        const sql = this.sql;
+        sql.upsertDocument.run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
+        sql.deleteChunks.run(document.id);
+        sql.deleteLinks.run(document.id);
+        for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+        for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
       })(),
     );
   }
@@ -74,9 +86,9 @@ export class SqliteGraphStore implements GraphStore {
   async deleteDocument(docId: string): Promise<void> {
     this.run(() =>
       this.db.transaction(() => {
-        this.db.prepare('DELETE FROM graph_links WHERE from_id = ?').run(docId);
-        this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?').run(docId);
-        this.db.prepare('DELETE FROM graph_documents WHERE id = ?').run(docId);
+        this.sql.deleteLinks.run(docId);
+        this.sql.deleteChunks.run(docId);
+        this.sql.deleteDocument.run(docId);
       })(),
     );
   }
