@@ -31,6 +31,8 @@ export interface TempServiceOptions {
   yaml?: string;
   /** Extra keys of the `docs` connector, one `key: value` per entry. */
   connector?: string[];
+  /** More connectors: YAML indented for the `connectors:` map (`  github:\n    kind: github ...`). */
+  connectors?: string;
   /** Extra keys of `queue`, one `key: value` per entry. */
   queue?: string[];
   adminToken?: string;
@@ -53,6 +55,7 @@ export async function startTempService(options: TempServiceOptions = {}): Promis
     `connectors:
   docs:
 ${connector.map((line) => `    ${line}`).join('\n')}
+${options.connectors ?? ''}
 queue:
 ${queue.map((line) => `  ${line}`).join('\n')}
 storage:

@@ -3,6 +3,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
+import type { DeliveryLog } from '../webhooks/delivery-log.ts';
 
 /** Everything the actors do I/O through, chosen once from the configuration. */
 export interface Backends {
@@ -11,6 +12,8 @@ export interface Backends {
   graph: GraphStore;
   vector: VectorStore;
   embedder: Embedder;
+  /** Webhook delivery ids already handled. */
+  deliveries: DeliveryLog;
   /** Human-readable description for the start-up log line (no secrets). */
   describe: string;
   /** Closes what `openBackends` opened (never the Redis client the caller passed in). */

@@ -13,6 +13,7 @@ import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import { createQueueMonitorLogic } from '../queue/create-queue-monitor-logic.ts';
 import { createSource } from '../sources/create-source.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
+import type { DeliveryLog } from '../webhooks/delivery-log.ts';
 import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
@@ -41,11 +42,16 @@ export interface ConnectorManagerOptions {
 /** A connector's handle, in the runbook's terms: `manager.connector('github').circuitBreaker.getStats()`. */
 export interface ConnectorHandle {
   name: string;
+  kind: string;
+  /** The connector's section of inlet.yaml (holds secrets: never serialise it into a response or a log). */
+  config: ConnectorConfig;
   circuitBreaker: { getStats(): BreakerStats; reset(): void };
   /** Polls now rather than at the next interval. */
   pollNow(): void;
   /** Hands a verified webhook delivery to the connector; false when its buffer is full (answer 503). */
   deliverWebhook(delivery: { deliveryId: string; event: string; payload: unknown }): boolean;
+  /** Counts a delivery that failed signature verification. */
+  recordWebhookRejection(): void;
 }
 
 /**
@@ -54,7 +60,7 @@ export interface ConnectorHandle {
  * Pass `null` for Redis to run on the embedded SQLite queue.
  */
 export class ConnectorManager {
-  private readonly sources = new Map<string, { source: DocumentSource; batchSize: number }>();
+  private readonly sources = new Map<string, { source: DocumentSource; batchSize: number; kind: string; config: ConnectorConfig }>();
   private readonly specs: Omit<ConnectorInput, 'restarts'>[] = [];
   private readonly stopWatchers: (() => void)[] = [];
   private readonly logger: Logger;
@@ -74,7 +80,7 @@ export class ConnectorManager {
 
   /** Adds (or replaces) a connector; it starts polling with the others, or at once if polling already started. */
   registerConnector(name: string, kind: string, config: ConnectorConfig): void {
-    this.sources.set(name, { source: createSource(name, kind, config), batchSize: config.batch_size });
+    this.sources.set(name, { source: createSource(name, kind, config, this.logger), batchSize: config.batch_size, kind, config });
     const spec = {
       name,
       kind,
@@ -124,12 +130,15 @@ export class ConnectorManager {
 
   /** A connector's handle, or undefined when no such connector is registered. */
   connector(name: string): ConnectorHandle | undefined {
-    if (!this.actor || !this.sources.has(name)) return undefined;
+    const entry = this.sources.get(name);
+    if (!this.actor || !entry) return undefined;
     const system = this.actor.system;
     const breaker = () => system.get(`breaker:${name}`) as AnyActorRef | undefined;
     const connector = () => system.get(`connector:${name}`) as AnyActorRef | undefined;
     return {
       name,
+      kind: entry.kind,
+      config: entry.config,
       circuitBreaker: {
         getStats: () => {
           const ref = breaker();
@@ -146,12 +155,34 @@ export class ConnectorManager {
         ref.send(message);
         return true;
       },
+      recordWebhookRejection: () => connector()?.send({ type: 'WEBHOOK_REJECTED' }),
     };
   }
 
   /** Names of the registered connectors. */
   connectorNames(): string[] {
     return [...this.sources.keys()];
+  }
+
+  /** Handles of the registered connectors of one kind (the webhook routes look theirs up this way). */
+  connectorsOfKind(kind: string): ConnectorHandle[] {
+    return [...this.sources.entries()].filter(([, e]) => e.kind === kind).flatMap(([name]) => this.connector(name) ?? []);
+  }
+
+  /** Webhook delivery ids already handled. */
+  get deliveries(): DeliveryLog {
+    if (!this.backends) throw new Error('ConnectorManager not started: await start() first');
+    return this.backends.deliveries;
+  }
+
+  /** The supervisor's view of the queue: `flowing`, `backpressure`, `unreachable`, or `unknown` before the first check. */
+  queueState(): { state: string; full: boolean } {
+    const snapshot = this.actor?.getSnapshot();
+    const stats = snapshot?.context.queueStats;
+    return {
+      state: snapshot ? String((snapshot.value as { queue: string }).queue) : 'unknown',
+      full: stats ? stats.size >= stats.max_size : false,
+    };
   }
 
   /** The health report of `GET /webhooks/health`. */

@@ -71,7 +71,8 @@ export function healthReportOf(
     const breakerState = breaker ? breakerStatsOf(breaker.getSnapshot()).state : 'closed';
     const status = String(snapshot.value);
     if (breakerState !== 'closed') reasons.push(`circuit breaker of ${spec.name} is ${breakerState}`);
-    if (status === 'degraded' && breakerState === 'closed') reasons.push(`connector ${spec.name} is degraded`);
+    if (status === 'degraded' && breakerState === 'closed') reasons.push(`connector ${spec.name} is degraded: ${snapshot.context.stats.last_error}`);
+    if (status === 'rate_limited') reasons.push(`connector ${spec.name} is rate limited until ${snapshot.context.stats.rate_limited_until}`);
     connectors.push({ name: spec.name, kind: spec.kind, status, stats: { ...snapshot.context.stats }, circuit_breaker: breakerState, source: sourceDetails(spec.name) });
   }
   const workers = Object.entries(manager.children)

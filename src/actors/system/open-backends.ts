@@ -12,6 +12,8 @@ import { RedisQueue } from '../queue/redis-queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import { SqliteGraphStore } from '../stores/sqlite-graph-store.ts';
 import { SqliteVectorStore } from '../stores/sqlite-vector-store.ts';
+import { RedisDeliveryLog } from '../webhooks/redis-delivery-log.ts';
+import { SqliteDeliveryLog } from '../webhooks/sqlite-delivery-log.ts';
 import type { Backends } from './backends.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
@@ -50,6 +52,8 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
   const blocking = redis?.duplicate();
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
+  const windowMs = config.queue.dedupe_window_seconds * 1000;
+  const deliveries = redis ? new RedisDeliveryLog(redis, `${config.queue.name}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const graph = new SqliteGraphStore(db);
   const vector = new SqliteVectorStore(db);
   const embedder = new HashedEmbedder();
@@ -61,6 +65,7 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
     graph,
     vector,
     embedder,
+    deliveries,
     describe: `queue=${redis ? 'redis' : 'sqlite'}:${config.queue.name} stores=sqlite:${config.storage.path} embedder=${embedder.model}`,
     async close() {
       await queue.close();

@@ -1,0 +1,146 @@
+import { Octokit } from 'octokit';
+import { RateLimitedError, SourcePermanentError } from '../source-errors.ts';
+import type { GithubOptions } from './github-options.ts';
+import { type RateLimitBudget, rateLimitPauseMs, updateBudget } from './github-rate-limit.ts';
+
+/** One entry of a git tree. */
+export interface TreeEntry {
+  path: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+  size?: number;
+}
+
+/** A file changed between two commits, as the compare API lists it. */
+export interface ComparedFile {
+  filename: string;
+  status: string;
+  sha?: string;
+  previous_filename?: string;
+}
+
+/** A `GET /commits/{ref}` answer: unchanged since the ETag, or the head with its tree. */
+export type HeadAnswer = { notModified: true } | { notModified: false; sha: string; treeSha: string; etag: string | null };
+
+/** The compare answer, or `missing` when the base commit is gone (a force push). */
+export type CompareAnswer = { missing: true } | { missing: false; files: ComparedFile[] };
+
+type Headers = Record<string, string | number | undefined>;
+
+/**
+ * The few GitHub REST calls the connector makes, through octokit with its own retry and throttling switched off:
+ * the connector decides about retries (its statechart) and rate limits (this client) itself. Every answer's
+ * `x-ratelimit-*` headers update the budget; once it is under the reserve, calls wait for the reset instead.
+ */
+export class GithubClient {
+  private readonly octokit: Octokit;
+  private budgetState: RateLimitBudget = { limit: null, remaining: null, resetAt: null };
+  /** Requests sent, and answers that did not count against the budget (304). */
+  readonly counters = { requests: 0, notModified: 0 };
+
+  constructor(
+    private readonly connector: string,
+    private readonly options: GithubOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.octokit = new Octokit({
+      baseUrl: options.apiUrl,
+      auth: options.token || undefined,
+      userAgent: 'inlet',
+      throttle: { enabled: false },
+      retry: { enabled: false },
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+  }
+
+  /** The budget as last reported. */
+  get budget(): RateLimitBudget {
+    return this.budgetState;
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}', {});
+    return (data as { default_branch: string }).default_branch;
+  }
+
+  /** The branch head, conditionally: an unchanged head answers 304, which GitHub does not count against the limit. */
+  async head(branch: string, etag: string | null): Promise<HeadAnswer> {
+    try {
+      const { data, headers } = await this.call('GET /repos/{owner}/{repo}/commits/{ref}', { ref: branch }, etag ? { 'if-none-match': etag } : {});
+      const commit = data as { sha: string; commit: { tree: { sha: string } } };
+      return { notModified: false, sha: commit.sha, treeSha: commit.commit.tree.sha, etag: (headers.etag as string | undefined) ?? null };
+    } catch (error) {
+      if ((error as { status?: number }).status === 304) {
+        this.counters.notModified++;
+        return { notModified: true };
+      }
+      throw error;
+    }
+  }
+
+  async tree(sha: string, recursive: boolean): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
+    const tree = data as { tree: TreeEntry[]; truncated: boolean };
+    return { entries: tree.tree, truncated: tree.truncated };
+  }
+
+  async compare(base: string, head: string): Promise<CompareAnswer> {
+    try {
+      const { data } = await this.call('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${base}...${head}` });
+      return { missing: false, files: (data as { files?: ComparedFile[] }).files ?? [] };
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return { missing: true };
+      throw error;
+    }
+  }
+
+  async blob(sha: string): Promise<{ size: number; content: string }> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha });
+    const blob = data as { size: number; content: string; encoding: string };
+    return { size: blob.size, content: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
+  }
+
+  private async call(route: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+    const { remaining, resetAt } = this.budgetState;
+    const now = this.now();
+    if (remaining !== null && resetAt !== null && remaining < this.options.rateLimitReserve && resetAt > now) {
+      throw new RateLimitedError(this.connector, resetAt - now, `${remaining} requests left, under the reserve of ${this.options.rateLimitReserve}`);
+    }
+    this.counters.requests++;
+    try {
+      const response = await this.octokit.request(route, {
+        owner: this.options.owner,
+        repo: this.options.repo,
+        ...params,
+        headers,
+        request: { signal: AbortSignal.timeout(this.options.requestTimeoutMs) },
+      });
+      this.budgetState = updateBudget(this.budgetState, response.headers as Headers);
+      return response;
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  /** Decides here whether a failure is a rate limit, permanent, or an outage (anything else, counted by the breaker). */
+  private classify(error: unknown): unknown {
+    const status = (error as { status?: number }).status;
+    const headers = (error as { response?: { headers?: Headers } }).response?.headers;
+    this.budgetState = updateBudget(this.budgetState, headers);
+    if (status === undefined || status === 304 || status >= 500) return error;
+    const message = (error as Error).message ?? '';
+    const pause = rateLimitPauseMs(status, headers, message, this.now());
+    if (pause !== null) return new RateLimitedError(this.connector, pause, `HTTP ${status}: ${message}`);
+    if (status === 401) return new SourcePermanentError(this.connector, 401, `GitHub rejected the token (401 ${message}): check GITHUB_TOKEN`);
+    if (status === 403) return new SourcePermanentError(this.connector, 403, `GitHub refused access (403 ${message}): the token needs read access to ${this.repoName}`);
+    // GitHub answers an unknown ref with 422 ("No commit found for SHA") and an unknown repository with 404.
+    if (status === 404 || status === 422) {
+      return new SourcePermanentError(this.connector, status, `GitHub answered ${status} for ${this.repoName}: check metadata.owner, metadata.repo and metadata.branch, and that the token can read the repository`);
+    }
+    return error;
+  }
+
+  private get repoName(): string {
+    return `${this.options.owner}/${this.options.repo}`;
+  }
+}

@@ -1,0 +1,174 @@
+import type { IngestionEvent } from '../../../model/ingestion-event.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { DocumentSource, GuardedCall, PollRequest, PollResult } from '../document-source.ts';
+import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts';
+import { GithubClient } from './github-client.ts';
+import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
+import { type DocumentBlobs, listDocuments } from './list-documents.ts';
+
+/** What the GitHub connector remembers between polls. */
+interface GithubCursor {
+  branch: string;
+  /** Last processed commit. */
+  head: string;
+  /** ETag of the last head answer, for the conditional request. */
+  etag: string | null;
+  /** path → blob sha of every document at `head`: the old tree when a compare cannot be used. */
+  blobs: Record<string, string>;
+}
+
+/** GitHub's compare API lists at most 300 files; an answer that long may be cut short. */
+const COMPARE_FILE_CAP = 300;
+
+/**
+ * A GitHub repository folder as a document source. A poll costs one conditional request while the branch is idle
+ * (answered 304, free). When the head moved it diffs the last processed commit with the head (compare API), or,
+ * when the compare may be cut short or the old commit is gone (force push), diffs the two trees; then fetches the
+ * changed blobs at the new commit. Renames become a delete of the old path and an upsert of the new one.
+ */
+export class GithubSource implements DocumentSource {
+  private readonly client: GithubClient;
+  private readonly figures = { skipped_too_large: 0, reconciliations: 0 };
+
+  constructor(
+    private readonly name: string,
+    private readonly options: GithubOptions,
+    private readonly logger: Logger,
+    now: () => number = Date.now,
+  ) {
+    this.client = new GithubClient(name, options, now);
+  }
+
+  async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
+    const previous = cursor as GithubCursor | null;
+    const branch = this.options.branch ?? previous?.branch ?? (await guard(() => this.client.defaultBranch()));
+    const sameBranch = previous?.branch === branch;
+    const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
+    const head = await guard(() => this.client.head(branch, sameBranch && !forced ? previous.etag : null));
+    if (head.notModified) return { events: [], nextCursor: previous };
+    const next = (blobs: Record<string, string>): GithubCursor => ({ branch, head: head.sha, etag: head.etag, blobs });
+    if (!previous || !sameBranch) {
+      const blobs = await listDocuments(this.client, this.options, head.treeSha, guard);
+      const events = await this.upserts(Object.entries(blobs).map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, guard);
+      // Switching branches: documents only on the old branch must go.
+      const gone = sameBranch || !previous ? [] : Object.keys(previous.blobs).filter((p) => !blobs[p]);
+      return { events: [...gone.map((p) => this.remove(p, head.sha)), ...events], nextCursor: next(shasOf(blobs)) };
+    }
+    if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(previous.blobs) };
+    const diff = forced ? null : await this.compare(previous, head.sha, guard);
+    const changes = diff ?? (await this.reconcile(previous, head.treeSha, guard));
+    const events = [
+      ...changes.removed.map((path) => this.remove(path, head.sha)),
+      ...(await this.upserts(changes.upserted, branch, head.sha, guard)),
+    ];
+    const blobs = { ...previous.blobs };
+    for (const path of changes.removed) delete blobs[path];
+    for (const file of changes.upserted) blobs[file.path] = file.sha;
+    return { events, nextCursor: next(blobs) };
+  }
+
+  isOutage(error: unknown): boolean {
+    // Rate limits and permanent answers (401, 403, 404) mean GitHub is up; network errors, timeouts and 5xx do not.
+    return !isRateLimitedError(error) && !isSourcePermanentError(error) && ((error as { status?: number }).status ?? 500) >= 500;
+  }
+
+  health(): Record<string, unknown> {
+    const { limit, remaining, resetAt } = this.client.budget;
+    return {
+      repository: `${this.options.owner}/${this.options.repo}`,
+      docs_path: this.options.docsPath,
+      authenticated: this.options.token !== '',
+      ...(this.options.token ? {} : { note: 'no GITHUB_TOKEN: anonymous limit of 60 requests per hour' }),
+      rate_limit: { limit, remaining, reset: resetAt === null ? null : new Date(resetAt).toISOString() },
+      requests: this.client.counters.requests,
+      not_modified: this.client.counters.notModified,
+      ...this.figures,
+    };
+  }
+
+  /** The compare API's view of the change, or null when it cannot be trusted (cut short, or the base is gone). */
+  private async compare(previous: GithubCursor, head: string, guard: GuardedCall): Promise<Changes | null> {
+    const answer = await guard(() => this.client.compare(previous.head, head));
+    if (answer.missing || answer.files.length >= COMPARE_FILE_CAP) return null;
+    const changes: Changes = { removed: [], upserted: [] };
+    for (const file of answer.files) {
+      if (file.status === 'renamed' && file.previous_filename && isDocumentPath(this.options, file.previous_filename)) {
+        changes.removed.push(file.previous_filename);
+      }
+      if (!isDocumentPath(this.options, file.filename)) continue;
+      if (file.status === 'removed') changes.removed.push(file.filename);
+      else if (file.sha && file.status !== 'unchanged') changes.upserted.push({ path: file.filename, sha: file.sha });
+    }
+    return changes;
+  }
+
+  /** Diffs the documents at the head with the ones remembered at the last processed commit. */
+  private async reconcile(previous: GithubCursor, treeSha: string, guard: GuardedCall): Promise<Changes> {
+    this.figures.reconciliations++;
+    const now: DocumentBlobs = await listDocuments(this.client, this.options, treeSha, guard);
+    return {
+      removed: Object.keys(previous.blobs).filter((path) => !now[path]),
+      upserted: Object.entries(now)
+        .filter(([path, blob]) => previous.blobs[path] !== blob.sha)
+        .map(([path, blob]) => ({ path, sha: blob.sha, size: blob.size })),
+    };
+  }
+
+  private async upserts(files: ChangedFile[], branch: string, commit: string, guard: GuardedCall): Promise<IngestionEvent[]> {
+    const events: IngestionEvent[] = [];
+    for (const file of files) {
+      if (file.size !== undefined && file.size > this.options.maxFileBytes) {
+        this.skipTooLarge(file.path, file.size);
+        continue;
+      }
+      const blob = await guard(() => this.client.blob(file.sha));
+      if (blob.size > this.options.maxFileBytes) {
+        this.skipTooLarge(file.path, blob.size);
+        continue;
+      }
+      events.push({
+        // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
+        id: `${this.name}:${file.path}@${file.sha}@${commit}`,
+        source: this.name,
+        kind: 'upsert',
+        docId: `${this.name}:${file.path}`,
+        path: file.path,
+        url: webUrlOf(this.options, branch, file.path),
+        content: blob.content,
+        updatedAt: new Date().toISOString(),
+      });
+    }
+    return events;
+  }
+
+  private remove(path: string, commit: string): IngestionEvent {
+    return {
+      id: `${this.name}:${path}@deleted@${commit}`,
+      source: this.name,
+      kind: 'delete',
+      docId: `${this.name}:${path}`,
+      path,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  private skipTooLarge(path: string, size: number): void {
+    this.figures.skipped_too_large++;
+    this.logger.warn('document skipped: larger than metadata.max_file_bytes', { connector: this.name, path, size, max_file_bytes: this.options.maxFileBytes });
+  }
+}
+
+interface ChangedFile {
+  path: string;
+  sha: string;
+  size?: number;
+}
+
+interface Changes {
+  removed: string[];
+  upserted: ChangedFile[];
+}
+
+function shasOf(blobs: DocumentBlobs): Record<string, string> {
+  return Object.fromEntries(Object.entries(blobs).map(([path, b]) => [path, b.sha]));
+}

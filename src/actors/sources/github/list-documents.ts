@@ -1,0 +1,39 @@
+import type { GithubClient, TreeEntry } from './github-client.ts';
+import { type GithubOptions, isDocumentPath } from './github-options.ts';
+
+/** path → blob of every document in a tree. */
+export type DocumentBlobs = Record<string, { sha: string; size?: number }>;
+
+/**
+ * Lists the documents of a commit's tree in one recursive request. When GitHub truncates that answer (very large
+ * repositories), walks the tree folder by folder instead, descending only towards and under `docs_path`.
+ */
+export async function listDocuments(client: GithubClient, options: GithubOptions, treeSha: string, guard: <T>(call: () => Promise<T>) => Promise<T>): Promise<DocumentBlobs> {
+  const recursive = await guard(() => client.tree(treeSha, true));
+  if (!recursive.truncated) return collect(options, recursive.entries, '');
+  const found: DocumentBlobs = {};
+  const walk = async (sha: string, prefix: string): Promise<void> => {
+    const level = await guard(() => client.tree(sha, false));
+    Object.assign(found, collect(options, level.entries, prefix));
+    for (const entry of level.entries) {
+      const path = prefix + entry.path;
+      if (entry.type === 'tree' && isOnDocsRoute(options.docsPath, path)) await walk(entry.sha, `${path}/`);
+    }
+  };
+  await walk(treeSha, '');
+  return found;
+}
+
+function collect(options: GithubOptions, entries: TreeEntry[], prefix: string): DocumentBlobs {
+  const found: DocumentBlobs = {};
+  for (const entry of entries) {
+    const path = prefix + entry.path;
+    if (entry.type === 'blob' && isDocumentPath(options, path)) found[path] = { sha: entry.sha, size: entry.size };
+  }
+  return found;
+}
+
+/** True for folders that lead to docs_path (its ancestors) or lie under it. */
+function isOnDocsRoute(docsPath: string, folder: string): boolean {
+  return docsPath === '' || docsPath === folder || docsPath.startsWith(`${folder}/`) || folder.startsWith(`${docsPath}/`);
+}

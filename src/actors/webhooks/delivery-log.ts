@@ -1,0 +1,5 @@
+/** Remembers webhook delivery ids, so a redelivery is recognised and answered without doing the work twice. */
+export interface DeliveryLog {
+  /** Records the delivery; true the first time an id is seen within the window, false for a redelivery. */
+  firstDelivery(source: string, deliveryId: string): Promise<boolean>;
+}
