@@ -30,6 +30,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     expanded.redis = { ...redis, password: redis.password || env.REDIS_PASSWORD };
   }
   fillTokensFromEnv(expanded, env);
+  fillStoresFromEnv(expanded, env);
   const parsed = configSchema.safeParse(expanded);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -55,6 +56,29 @@ function fillTokensFromEnv(expanded: Record<string, unknown>, env: Record<string
   }
 }
 
+/** NEO4J_* and QDRANT_* (and EMBEDDER_API_KEY) fill the store sections a file leaves out, as compose files pass them. */
+function fillStoresFromEnv(expanded: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  if (!expanded || typeof expanded !== 'object') return;
+  const section = (parent: Record<string, unknown>, key: string) => {
+    const value = parent[key];
+    if (value && typeof value === 'object') return value as Record<string, unknown>;
+    parent[key] = {};
+    return parent[key] as Record<string, unknown>;
+  };
+  const fill = (target: Record<string, unknown>, key: string, variable: string) => {
+    if (!target[key] && env[variable]) target[key] = env[variable];
+  };
+  const stores = section(expanded, 'stores');
+  const neo4j = section(stores, 'neo4j');
+  fill(neo4j, 'uri', 'NEO4J_URI');
+  fill(neo4j, 'user', 'NEO4J_USER');
+  fill(neo4j, 'password', 'NEO4J_PASSWORD');
+  const qdrant = section(stores, 'qdrant');
+  fill(qdrant, 'url', 'QDRANT_URL');
+  fill(qdrant, 'api_key', 'QDRANT_API_KEY');
+  fill(section(expanded, 'embedder'), 'api_key', 'EMBEDDER_API_KEY');
+}
+
 /** Reads the config file; a missing file is an error naming it (start-up needs one to know what to watch). */
 export function loadConfig(file: string, env: Record<string, string | undefined>): InletConfig {
   if (!existsSync(file)) throw new ConfigError(file, [`file not found (pass --config <file> or set INLET_CONFIG)`]);
@@ -66,6 +90,9 @@ export function secretsOf(config: InletConfig): string[] {
   const values = [
     config.redis.password,
     config.server.admin_token,
+    config.stores.neo4j.password,
+    config.stores.qdrant.api_key,
+    config.embedder.api_key,
     ...Object.values(config.connectors).flatMap((c) => [c.webhook_secret, c.token]),
   ];
   const url = config.redis.url ? safeUrl(config.redis.url) : undefined;

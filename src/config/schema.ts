@@ -81,6 +81,50 @@ export const configSchema = z
         path: z.string().min(1).default('.inlet/inlet.db'),
       })
       .prefault({}),
+    stores: z
+      .object({
+        /** Graph store: `embedded` (SQLite in storage.path) or `neo4j`. Default embedded. */
+        graph: z.enum(['embedded', 'neo4j']).default('embedded'),
+        /** Vector store: `embedded` (sqlite-vec in storage.path) or `qdrant`. Default embedded. */
+        vector: z.enum(['embedded', 'qdrant']).default('embedded'),
+        neo4j: z
+          .object({
+            /** Bolt URI, from NEO4J_URI. */
+            uri: z.string().default(''),
+            /** From NEO4J_USER. Default `neo4j`. */
+            user: z.string().default('neo4j'),
+            /** From NEO4J_PASSWORD. */
+            password: z.string().default(''),
+            /** Database name; empty uses the server's default. */
+            database: z.string().default(''),
+          })
+          .prefault({}),
+        qdrant: z
+          .object({
+            /** From QDRANT_URL, e.g. http://localhost:6333. */
+            url: z.string().default(''),
+            /** From QDRANT_API_KEY. */
+            api_key: z.string().default(''),
+            /** Collection of the chunks' vectors. Default `inlet_chunks`. */
+            collection: z.string().min(1).default('inlet_chunks'),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    embedder: z
+      .object({
+        /** `hashed`: offline, deterministic, 384 dimensions. `openai`: any OpenAI-compatible /v1/embeddings endpoint. */
+        kind: z.enum(['hashed', 'openai']).default('hashed'),
+        /** Base URL of the endpoint, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). */
+        url: z.string().default(''),
+        /** Model name, e.g. text-embedding-3-small or nomic-embed-text. */
+        model: z.string().default(''),
+        /** From EMBEDDER_API_KEY; empty sends no Authorization header. */
+        api_key: z.string().default(''),
+        /** Texts per request. Default 64. */
+        batch_size: count(64),
+      })
+      .prefault({}),
     worker: z
       .object({
         /** Worker actors in this process. Default 1. */
@@ -100,7 +144,16 @@ export const configSchema = z
       })
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const require = (ok: boolean, path: (string | number)[], message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path, message });
+    };
+    require(config.stores.graph !== 'neo4j' || config.stores.neo4j.uri !== '', ['stores', 'neo4j', 'uri'], 'required when stores.graph is neo4j (or set NEO4J_URI)');
+    require(config.stores.vector !== 'qdrant' || config.stores.qdrant.url !== '', ['stores', 'qdrant', 'url'], 'required when stores.vector is qdrant (or set QDRANT_URL)');
+    require(config.embedder.kind !== 'openai' || config.embedder.url !== '', ['embedder', 'url'], 'required when embedder.kind is openai');
+    require(config.embedder.kind !== 'openai' || config.embedder.model !== '', ['embedder', 'model'], 'required when embedder.kind is openai');
+  });
 
 /** The validated configuration. */
 export type InletConfig = z.infer<typeof configSchema>;
