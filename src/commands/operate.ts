@@ -16,6 +16,8 @@ export const OPERATIONS: Record<string, Operation> = {
   'breaker stats': { method: 'GET', path: ([name]) => `/connectors/${encodeURIComponent(name)}/breaker`, usage: 'inlet breaker stats <connector>' },
   'breaker reset': { method: 'POST', path: ([name]) => `/connectors/${encodeURIComponent(name)}/breaker/reset`, usage: 'inlet breaker reset <connector>' },
   poll: { method: 'POST', path: ([name]) => `/connectors/${encodeURIComponent(name)}/poll`, usage: 'inlet poll <connector>' },
+  // The words of the query may come quoted or not: `inlet search how to deploy` asks the same as `inlet search "how to deploy"`.
+  search: { method: 'GET', path: (words) => `/search?q=${encodeURIComponent(words.join(' '))}`, usage: 'inlet search <query>' },
 };
 
 /** Finds the operation a command names, with its remaining arguments. */
@@ -28,7 +30,7 @@ export function findOperation(command: string[]): { operation: Operation; args: 
 
 /** Runs an operation against the local service and prints its JSON answer; exit code 0 on 2xx, 1 otherwise. */
 export async function operate(config: InletConfig, operation: Operation, args: string[], env: Record<string, string | undefined>): Promise<number> {
-  if (operation.usage.includes('<connector>') && !args[0]) {
+  if (/<\w+>/.test(operation.usage) && !args.join('').trim()) {
     console.error(`usage: ${operation.usage}`);
     return 2;
   }

@@ -27,7 +27,13 @@ export async function serve(config: InletConfig, run: RunOptions, logger: Logger
   await manager.start();
   let server: Server | undefined;
   if (role === 'serve') {
-    const app = createApp({ manager, logger, adminToken: config.server.admin_token, allowUnsignedWebhooks: run.allowUnsignedWebhooks });
+    const app = createApp({
+      manager,
+      logger,
+      adminToken: config.server.admin_token,
+      allowUnsignedWebhooks: run.allowUnsignedWebhooks,
+      search: (query) => manager.search(query),
+    });
     server = app.listen(config.server.port, config.server.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
     const address = server.address();

@@ -1,11 +1,13 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
+import type { SearchFn } from '../actors/search/search-documents.ts';
 import type { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { adminGuard } from './admin-guard.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
+import { createSearchRoute } from './search-route.ts';
 
 /** What the HTTP layer talks to. */
 export interface AppDeps {
@@ -15,10 +17,12 @@ export interface AppDeps {
   adminToken: string;
   /** Accept unsigned GitHub deliveries (INLET_ALLOW_UNSIGNED_WEBHOOKS=1, development only). Default false. */
   allowUnsignedWebhooks?: boolean;
+  /** Search over the stores (`searchDocuments` bound to the backends); absent, GET /search answers 503. */
+  search?: SearchFn;
 }
 
 /** The Koa app: health, queue stats and the runbook's operations. `main` is the only caller of `listen`. */
-export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks }: AppDeps): Koa {
+export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks, search }: AppDeps): Koa {
   const app = new Koa();
   const router = new Router();
   const admin = adminGuard(adminToken);
@@ -37,6 +41,8 @@ export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks }
   });
 
   router.post('/webhooks/github', createGithubWebhookRoute({ deps: manager, logger, allowUnsignedWebhooks }));
+
+  router.get('/search', createSearchRoute(search));
 
   router.get('/queue/stats', async (ctx) => {
     ctx.body = await manager.getQueueStats();

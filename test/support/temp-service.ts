@@ -73,7 +73,7 @@ ${options.yaml ?? ''}`,
     inspect: options.inspect,
   });
   await manager.start();
-  const app = createApp({ manager, logger: silentLogger, adminToken: options.adminToken ?? '' });
+  const app = createApp({ manager, logger: silentLogger, adminToken: options.adminToken ?? '', search: (query) => manager.search(query) });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();

@@ -12,6 +12,7 @@ import { createEventProcessor } from '../pipeline/process-event.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import { createQueueMonitorLogic } from '../queue/create-queue-monitor-logic.ts';
 import { createSource } from '../sources/create-source.ts';
+import { type SearchQuery, type SearchResult, searchDocuments } from '../search/search-documents.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
 import type { DeliveryLog } from '../webhooks/delivery-log.ts';
 import { createClaimLogic } from '../worker/create-claim-logic.ts';
@@ -183,6 +184,12 @@ export class ConnectorManager {
       state: snapshot ? String((snapshot.value as { queue: string }).queue) : 'unknown',
       full: stats ? stats.size >= stats.max_size : false,
     };
+  }
+
+  /** Searches what was ingested: nearest chunks, their documents, and those documents' links (`GET /search`). */
+  async search(query: SearchQuery): Promise<SearchResult> {
+    await this.start();
+    return searchDocuments(this.backends!, query);
   }
 
   /** The health report of `GET /webhooks/health`. */

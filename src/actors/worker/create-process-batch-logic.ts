@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { BatchOutcome, ClaimedBatch } from '../../machines/worker.machine.ts';
 import type { EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
+import { isEmbedderUnavailableError } from '../embed/embedder-unavailable-error.ts';
 import { isStoreUnavailableError } from '../stores/store-errors.ts';
 
 /** Receives one line per event that failed, so failures are never silent. */
@@ -24,7 +25,8 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
         await processor.process(claimed.event);
         done.push(claimed);
       } catch (error) {
-        if (isStoreUnavailableError(error)) {
+        // An outage of a store or of the embedder is nobody's fault in the batch: leave the events queued, back off.
+        if (isStoreUnavailableError(error) || isEmbedderUnavailableError(error)) {
           await queue.ack(done);
           await queue.release(items.slice(i));
           throw error;
