@@ -1,0 +1,48 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SearchResult } from '../../src/actors/search/search-documents.ts';
+import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
+
+let service: TempService | undefined;
+afterEach(async () => {
+  await service?.stop();
+  service = undefined;
+});
+
+const section = (title: string, words: string) => `## ${title}\n\n${`${words} `.repeat(60)}\n\n`;
+const longGuide = `# Release guide\n\nSee [install](install.md) and [rollback](rollback.md).\n\n${section('Build', 'compile the release artifacts')}${section('Publish', 'upload the release to the registry')}${section('Announce', 'write the release notes for users')}${section('Verify', 'check the release checksums')}`;
+const shortGuide = `# Release guide\n\nSee [install](install.md) and [rollback](rollback.md).\n\n${section('Build', 'compile the release artifacts')}${section('Publish', 'upload the release to the registry')}`;
+
+describe('search over what was ingested', () => {
+  it('finds a document with its links, forgets removed chunks after an edit, and forgets the document after a delete', async () => {
+    service = await startTempService({ connector: ['max_retries: 0'] });
+    const { graph, vector } = service.backends;
+    writeFileSync(join(service.docs, 'install.md'), '# Install\n\nInstall the package.\n');
+    writeFileSync(join(service.docs, 'rollback.md'), '# Rollback\n\nRoll back a bad release.\n');
+    writeFileSync(join(service.docs, 'release.md'), longGuide);
+    const full = await eventually('three documents', async () => (await graph.countDocuments()) === 3 && (await graph.getDocument('docs:release.md')));
+    const search = (q: string) => jsonOf<SearchResult>(fetch(`${service!.url}/search?q=${encodeURIComponent(q)}&k=5`));
+
+    const found = await search('upload the release to the registry');
+    expect(found.results[0].document.id).toBe('docs:release.md');
+    expect(found.results[0].links_to.map((d) => d.id).sort()).toEqual(['docs:install.md', 'docs:rollback.md']);
+    const install = await search('install the package');
+    expect(install.results.find((r) => r.document.id === 'docs:install.md')!.linked_from.map((d) => d.id)).toEqual(['docs:release.md']);
+
+    const chunksBefore = full.chunks.length;
+    writeFileSync(join(service.docs, 'release.md'), shortGuide);
+    const edited = await eventually('the shorter version', async () => {
+      const doc = await graph.getDocument('docs:release.md');
+      return doc && doc.chunks.length < chunksBefore ? doc : undefined;
+    });
+    const pointsOfRelease = async () => (await vector.search((await service!.backends.embedder.embed(['release']))[0], 100)).filter((h) => h.docId === 'docs:release.md');
+    expect((await pointsOfRelease()).map((h) => h.chunkIndex).sort()).toEqual(edited.chunks.map((c) => c.index));
+    expect((await search('check the release checksums')).results.some((r) => r.chunk.heading.includes('Verify'))).toBe(false);
+
+    rmSync(join(service.docs, 'release.md'));
+    await eventually('release.md gone', async () => (await graph.getDocument('docs:release.md')) === null);
+    expect(await pointsOfRelease()).toEqual([]);
+    expect((await search('upload the release to the registry')).results.every((r) => r.document.id !== 'docs:release.md')).toBe(true);
+  });
+});
