@@ -50,6 +50,8 @@ export interface ConnectorStats {
   restarts: number;
   webhooks_buffered: number;
   webhook_signature_failures: number;
+  /** The verification token a source sent, for the user to paste back into the source's UI. */
+  webhook_verification_token: string | null;
   /** When a rate-limit pause ends (ISO 8601), while the connector is `rate_limited`. */
   rate_limited_until: string | null;
   last_error: string | null;
@@ -62,6 +64,8 @@ export type ConnectorEvent =
   | ({ type: 'WEBHOOK' } & WebhookMessage)
   /** A delivery for this connector failed signature verification (counted for the runbook's webhook-failure alert). */
   | { type: 'WEBHOOK_REJECTED' }
+  /** The source sent its one-time verification token (Notion); health shows it until a webhook_secret is configured. */
+  | { type: 'WEBHOOK_VERIFICATION'; token: string }
   | { type: 'BACKPRESSURE_ON' }
   | { type: 'BACKPRESSURE_OFF' }
   | { type: 'BREAKER_OPENED' }
@@ -171,6 +175,7 @@ export const connectorMachine = setup({
       restarts: input.restarts,
       webhooks_buffered: 0,
       webhook_signature_failures: 0,
+      webhook_verification_token: null,
       rate_limited_until: null,
       last_error: null,
     },
@@ -195,6 +200,7 @@ export const connectorMachine = setup({
       }),
     },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
+    WEBHOOK_VERIFICATION: { actions: assign({ stats: ({ context, event }) => ({ ...context.stats, webhook_verification_token: event.token }) }) },
     WEBHOOK_REJECTED: {
       actions: assign({ stats: ({ context }) => ({ ...context.stats, webhook_signature_failures: context.stats.webhook_signature_failures + 1 }) }),
     },

@@ -4,6 +4,7 @@ import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
 import type { DeliveryLog } from '../webhooks/delivery-log.ts';
+import type { WebhookSecretStore } from '../webhooks/webhook-secret-store.ts';
 
 /** Everything the actors do I/O through, chosen once from the configuration. */
 export interface Backends {
@@ -14,6 +15,8 @@ export interface Backends {
   embedder: Embedder;
   /** Webhook delivery ids already handled. */
   deliveries: DeliveryLog;
+  /** Signing keys handed over at run time (Notion's verification token). */
+  webhookSecrets: WebhookSecretStore;
   /** Human-readable description for the start-up log line (no secrets). */
   describe: string;
   /** Closes what `openBackends` opened (never the Redis client the caller passed in). */

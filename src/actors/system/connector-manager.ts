@@ -15,6 +15,7 @@ import { createSource } from '../sources/create-source.ts';
 import { type SearchQuery, type SearchResult, searchDocuments } from '../search/search-documents.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
 import type { DeliveryLog } from '../webhooks/delivery-log.ts';
+import type { WebhookSecretStore } from '../webhooks/webhook-secret-store.ts';
 import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
@@ -53,6 +54,8 @@ export interface ConnectorHandle {
   deliverWebhook(delivery: { deliveryId: string; event: string; payload: unknown }): boolean;
   /** Counts a delivery that failed signature verification. */
   recordWebhookRejection(): void;
+  /** Shows a source's one-time verification token in health (Notion), for the user to paste back. */
+  recordWebhookVerification(token: string): void;
 }
 
 /**
@@ -157,6 +160,7 @@ export class ConnectorManager {
         return true;
       },
       recordWebhookRejection: () => connector()?.send({ type: 'WEBHOOK_REJECTED' }),
+      recordWebhookVerification: (token) => connector()?.send({ type: 'WEBHOOK_VERIFICATION', token }),
     };
   }
 
@@ -168,6 +172,12 @@ export class ConnectorManager {
   /** Handles of the registered connectors of one kind (the webhook routes look theirs up this way). */
   connectorsOfKind(kind: string): ConnectorHandle[] {
     return [...this.sources.entries()].filter(([, e]) => e.kind === kind).flatMap(([name]) => this.connector(name) ?? []);
+  }
+
+  /** Signing keys handed over at run time (Notion's verification token). */
+  get webhookSecrets(): WebhookSecretStore {
+    if (!this.backends) throw new Error('ConnectorManager not started: await start() first');
+    return this.backends.webhookSecrets;
   }
 
   /** Webhook delivery ids already handled. */

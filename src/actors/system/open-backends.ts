@@ -14,6 +14,8 @@ import { SqliteGraphStore } from '../stores/sqlite-graph-store.ts';
 import { SqliteVectorStore } from '../stores/sqlite-vector-store.ts';
 import { RedisDeliveryLog } from '../webhooks/redis-delivery-log.ts';
 import { SqliteDeliveryLog } from '../webhooks/sqlite-delivery-log.ts';
+import { RedisWebhookSecretStore } from '../webhooks/redis-webhook-secret-store.ts';
+import { SqliteWebhookSecretStore } from '../webhooks/sqlite-webhook-secret-store.ts';
 import type { Backends } from './backends.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
@@ -54,6 +56,7 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
   const windowMs = config.queue.dedupe_window_seconds * 1000;
   const deliveries = redis ? new RedisDeliveryLog(redis, `${config.queue.name}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
+  const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
   const graph = new SqliteGraphStore(db);
   const vector = new SqliteVectorStore(db);
   const embedder = new HashedEmbedder();
@@ -66,6 +69,7 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
     vector,
     embedder,
     deliveries,
+    webhookSecrets,
     describe: `queue=${redis ? 'redis' : 'sqlite'}:${config.queue.name} stores=sqlite:${config.storage.path} embedder=${embedder.model}`,
     async close() {
       await queue.close();

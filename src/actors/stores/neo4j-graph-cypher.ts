@@ -1,0 +1,113 @@
+// Cypher for Neo4jGraphStore. Model:
+//   (:Source {name, kind})-[:CONTAINS]->(:Document {id, source, path, url, title, content_hash, updated_at})
+//   (:Document)-[:HAS_CHUNK]->(:Chunk {id, index, heading, text})
+//   (:Document)-[:LINKS_TO {position}]->(:Document)   (:Document)-[:CHILD_OF]->(:Document)
+// A link or parent whose target is not ingested points at a placeholder `(:Document:Pending {id})`; reads skip
+// `:Pending`, and the placeholder becomes the real document when it is upserted (same node, MERGE on id).
+// Every write sets or deletes only what differs, so re-applying an event leaves the graph as it was.
+
+/** Uniqueness constraints; `IF NOT EXISTS` makes `init()` idempotent. */
+export const CONSTRAINTS = [
+  'CREATE CONSTRAINT inlet_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE',
+  'CREATE CONSTRAINT inlet_chunk_id IF NOT EXISTS FOR (c:Chunk) REQUIRE c.id IS UNIQUE',
+  'CREATE CONSTRAINT inlet_source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE',
+];
+
+// Deletes `:Pending` placeholders in $candidates that nothing points at any more. Expects `candidates` in scope.
+const DROP_ORPHAN_PLACEHOLDERS = `
+  CALL (candidates) {
+    UNWIND candidates AS p
+    WITH DISTINCT p WHERE p:Pending AND NOT EXISTS { ()-[:LINKS_TO|CHILD_OF]->(p) }
+    DELETE p
+  }`;
+
+/** $doc: document properties (url may be null); $kind: source kind or null. Turns a placeholder into the document. */
+export const UPSERT_DOCUMENT = `
+  MERGE (d:Document {id: $doc.id})
+  REMOVE d:Pending
+  SET d.source = $doc.source, d.path = $doc.path, d.url = $doc.url, d.title = $doc.title,
+      d.content_hash = $doc.contentHash, d.updated_at = $doc.updatedAt
+  MERGE (s:Source {name: $doc.source})
+  SET s.kind = coalesce($kind, s.kind)
+  MERGE (s)-[:CONTAINS]->(d)
+  WITH d, s
+  OPTIONAL MATCH (other:Source)-[moved:CONTAINS]->(d) WHERE other <> s
+  DELETE moved`;
+
+/** $id, $parentId (or null): one CHILD_OF edge, to a placeholder when the parent is not ingested yet. */
+export const REPLACE_PARENT = `
+  MATCH (d:Document {id: $id})
+  OPTIONAL MATCH (d)-[old:CHILD_OF]->(p) WHERE p.id <> $parentId OR $parentId IS NULL
+  DELETE old
+  WITH d, collect(p) AS candidates
+  ${DROP_ORPHAN_PLACEHOLDERS}
+  WITH d WHERE $parentId IS NOT NULL
+  MERGE (parent:Document {id: $parentId}) ON CREATE SET parent:Pending
+  MERGE (d)-[:CHILD_OF]->(parent)`;
+
+/** $id, $chunks: [{id, index, heading, text}]. Chunks not in $chunks (past the new count) are removed. */
+export const REPLACE_CHUNKS = `
+  MATCH (d:Document {id: $id})
+  OPTIONAL MATCH (d)-[:HAS_CHUNK]->(stale:Chunk) WHERE NOT stale.id IN [c IN $chunks | c.id]
+  DETACH DELETE stale
+  WITH DISTINCT d
+  UNWIND $chunks AS c
+  MERGE (k:Chunk {id: c.id})
+  SET k.index = c.index, k.heading = c.heading, k.text = c.text
+  MERGE (d)-[:HAS_CHUNK]->(k)`;
+
+/** $id, $links: target ids, distinct, in written order. Targets not ingested get a placeholder. */
+export const REPLACE_LINKS = `
+  MATCH (d:Document {id: $id})
+  OPTIONAL MATCH (d)-[old:LINKS_TO]->(t) WHERE NOT t.id IN $links
+  DELETE old
+  WITH d, collect(t) AS candidates
+  ${DROP_ORPHAN_PLACEHOLDERS}
+  UNWIND range(0, size($links) - 1) AS position
+  MERGE (target:Document {id: $links[position]}) ON CREATE SET target:Pending
+  MERGE (d)-[link:LINKS_TO]->(target)
+  SET link.position = position`;
+
+/**
+ * $id: removes the document, its chunks and its outgoing edges. When other documents still link to it (or name it
+ * as parent), it stays as a bare placeholder so those edges survive until it returns, as in the embedded store.
+ */
+export const DELETE_DOCUMENT = `
+  MATCH (d:Document {id: $id}) WHERE NOT d:Pending
+  OPTIONAL MATCH (d)-[:HAS_CHUNK]->(c:Chunk)
+  DETACH DELETE c
+  WITH DISTINCT d
+  OPTIONAL MATCH (d)-[out:LINKS_TO|CHILD_OF]->(t)
+  DELETE out
+  WITH d, collect(t) AS candidates
+  ${DROP_ORPHAN_PLACEHOLDERS}
+  OPTIONAL MATCH (:Source)-[contains:CONTAINS]->(d)
+  DELETE contains
+  WITH DISTINCT d
+  SET d = {id: d.id}, d:Pending
+  WITH d WHERE NOT EXISTS { ()-[:LINKS_TO|CHILD_OF]->(d) }
+  DELETE d`;
+
+/** $id: the ingested document with its parent id, chunks (by index) and link targets (in written order). */
+export const GET_DOCUMENT = `
+  MATCH (d:Document {id: $id}) WHERE NOT d:Pending
+  RETURN d {.*} AS doc,
+    COLLECT { MATCH (d)-[:CHILD_OF]->(p:Document) RETURN p.id } AS parents,
+    COLLECT { MATCH (d)-[:HAS_CHUNK]->(c:Chunk) RETURN c {.*} ORDER BY c.index } AS chunks,
+    COLLECT { MATCH (d)-[l:LINKS_TO]->(t:Document) RETURN t.id ORDER BY l.position } AS links`;
+
+/** $id: ingested documents it links to (written order) and ingested documents linking to it (by title, id). */
+export const NEIGHBOURS = `
+  MATCH (d:Document {id: $id})
+  RETURN
+    COLLECT {
+      MATCH (d)-[l:LINKS_TO]->(t:Document) WHERE NOT t:Pending
+      RETURN t {.id, .title, .path, .url} ORDER BY l.position
+    } AS linksTo,
+    COLLECT {
+      MATCH (f:Document)-[:LINKS_TO]->(d) WHERE NOT f:Pending
+      RETURN f {.id, .title, .path, .url} ORDER BY f.title, f.id
+    } AS linkedFrom`;
+
+/** Ingested documents, placeholders excluded. */
+export const COUNT_DOCUMENTS = 'MATCH (d:Document) WHERE NOT d:Pending RETURN count(d) AS n';

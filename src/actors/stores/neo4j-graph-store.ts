@@ -1,0 +1,155 @@
+import neo4j, { type Driver, type Integer, type ManagedTransaction } from 'neo4j-driver';
+import { CONNECTOR_KINDS } from '../../config/schema.ts';
+import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, StoredDocument } from './graph-store.ts';
+import * as cypher from './neo4j-graph-cypher.ts';
+import { wrapNeo4jError } from './neo4j-store-error.ts';
+
+/** Options of `Neo4jGraphStore`. */
+export interface Neo4jGraphStoreOptions {
+  /** Database to use; default: the server's home database (resolved once per call by the driver). */
+  database?: string;
+  /** Kind of a source (`github`, `notion`, …) for `(:Source {kind})`; default: the name when it is a kind, else unset. */
+  sourceKind?: (source: string) => string | undefined;
+}
+
+interface DocumentProps {
+  id: string;
+  source: string;
+  path: string;
+  url?: string;
+  title: string;
+  content_hash: string;
+  updated_at: string;
+}
+
+interface ChunkProps {
+  id: string;
+  index: Integer;
+  heading: string;
+  text: string;
+}
+
+type RefProps = Pick<DocumentProps, 'id' | 'title' | 'path' | 'url'>;
+
+const defaultSourceKind = (source: string) => (CONNECTOR_KINDS as readonly string[]).find((kind) => kind === source);
+
+/**
+ * GraphStore on Neo4j (model and Cypher in `neo4j-graph-cypher.ts`). Each upsert or delete is one write
+ * transaction through `session.executeWrite`, which retries transient failures for the driver's
+ * `maxTransactionRetryTime` (30 s by default); what is left afterwards surfaces as `StoreUnavailableError`.
+ * Links to documents not yet ingested end at `:Pending` placeholders, so they connect when the target arrives;
+ * a deleted document that others still link to stays as such a placeholder (the embedded store's semantics).
+ * The caller creates and closes the driver; `close()` leaves it open, since it may be shared.
+ */
+export class Neo4jGraphStore implements GraphStore {
+  private readonly database: string | undefined;
+  private readonly sourceKind: (source: string) => string | undefined;
+
+  constructor(
+    private readonly driver: Driver,
+    options: Neo4jGraphStoreOptions = {},
+  ) {
+    this.database = options.database;
+    this.sourceKind = options.sourceKind ?? defaultSourceKind;
+  }
+
+  /** Creates the uniqueness constraints on Document.id, Chunk.id and Source.name if missing. */
+  async init(): Promise<void> {
+    await this.guard(async () => {
+      for (const statement of cypher.CONSTRAINTS) {
+        await this.driver.executeQuery(statement, {}, { database: this.database, routing: neo4j.routing.WRITE });
+      }
+    });
+  }
+
+  /** Merges the document, its source and parent edge, replaces its chunks and outgoing links; one transaction. */
+  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
+    const id = document.id;
+    const doc = { ...document, url: document.url ?? null };
+    const chunkParams = chunks.map((c) => ({ id: c.id, index: neo4j.int(c.index), heading: c.heading, text: c.text }));
+    // Duplicates keep their first position, as the embedded store's INSERT OR IGNORE does.
+    const links = [...new Set(linksTo)];
+    await this.write(async (tx) => {
+      await tx.run(cypher.UPSERT_DOCUMENT, { doc, kind: this.sourceKind(document.source) ?? null });
+      await tx.run(cypher.REPLACE_PARENT, { id, parentId: document.parentId ?? null });
+      await tx.run(cypher.REPLACE_CHUNKS, { id, chunks: chunkParams });
+      await tx.run(cypher.REPLACE_LINKS, { id, links });
+    });
+  }
+
+  /** Removes the document, its chunks and outgoing edges; incoming links stay, ending at a placeholder. */
+  async deleteDocument(docId: string): Promise<void> {
+    await this.write((tx) => tx.run(cypher.DELETE_DOCUMENT, { id: docId }));
+  }
+
+  /** The ingested document with its chunks (by index) and outgoing links (in written order), or null. */
+  async getDocument(docId: string): Promise<StoredDocument | null> {
+    const { records } = await this.read(cypher.GET_DOCUMENT, { id: docId });
+    const record = records[0];
+    if (!record) return null;
+    const props = record.get('doc') as DocumentProps;
+    const parentId = (record.get('parents') as string[])[0];
+    const chunks = (record.get('chunks') as ChunkProps[]).map(
+      (c): ChunkRecord => ({ id: c.id, docId, index: c.index.toNumber(), heading: c.heading, text: c.text }),
+    );
+    return {
+      id: props.id,
+      source: props.source,
+      path: props.path,
+      ...(props.url != null && { url: props.url }),
+      title: props.title,
+      contentHash: props.content_hash,
+      updatedAt: props.updated_at,
+      ...(parentId !== undefined && { parentId }),
+      chunks,
+      linksTo: record.get('links') as string[],
+    };
+  }
+
+  /** Ingested documents this one links to (in written order) and ingested documents linking to it (by title). */
+  async neighbours(docId: string): Promise<{ linksTo: DocumentRef[]; linkedFrom: DocumentRef[] }> {
+    const { records } = await this.read(cypher.NEIGHBOURS, { id: docId });
+    const record = records[0];
+    if (!record) return { linksTo: [], linkedFrom: [] };
+    return {
+      linksTo: (record.get('linksTo') as RefProps[]).map(toRef),
+      linkedFrom: (record.get('linkedFrom') as RefProps[]).map(toRef),
+    };
+  }
+
+  /** Number of ingested documents; placeholders do not count. */
+  async countDocuments(): Promise<number> {
+    const { records } = await this.read(cypher.COUNT_DOCUMENTS, {});
+    return (records[0].get('n') as Integer).toNumber();
+  }
+
+  /** Does nothing: the caller created the driver, so the caller closes it (it may be shared). */
+  async close(): Promise<void> {}
+
+  private read(query: string, params: Record<string, unknown>) {
+    return this.guard(() => this.driver.executeQuery(query, params, { database: this.database, routing: neo4j.routing.READ }));
+  }
+
+  private write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    return this.guard(async () => {
+      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+      try {
+        return await session.executeWrite(work);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw wrapNeo4jError('graph', error);
+    }
+  }
+}
+
+function toRef(props: RefProps): DocumentRef {
+  return { id: props.id, title: props.title, path: props.path, ...(props.url != null && { url: props.url }) };
+}

@@ -1,0 +1,51 @@
+import type { VectorHit, VectorPoint } from './vector-store.ts';
+
+/**
+ * A point's Qdrant payload: snake_case, as the issue's wire format (`doc_id, chunk_index, source, path, url, title,
+ * heading, text, content_hash, updated_at, embedding_model`), plus `chunk_id` because the point id is a one-way hash
+ * of it and a search hit must name its chunk. `url` is left out when the document has none.
+ */
+export type QdrantPayload = Record<string, unknown>;
+
+/** The payload stored with `point` of document `docId`. */
+export function toQdrantPayload(docId: string, point: VectorPoint): QdrantPayload {
+  const p = point.payload;
+  return {
+    chunk_id: point.chunkId,
+    doc_id: docId,
+    chunk_index: point.chunkIndex,
+    source: p.source,
+    path: p.path,
+    ...(p.url !== undefined && { url: p.url }),
+    title: p.title,
+    heading: p.heading,
+    text: p.text,
+    content_hash: p.contentHash,
+    updated_at: p.updatedAt,
+    embedding_model: p.embeddingModel,
+  };
+}
+
+/** A search hit from a scored point's `id`, `score` and payload (missing text fields read as empty). */
+export function fromQdrantPayload(id: string | number, score: number, payload: QdrantPayload | null | undefined): VectorHit {
+  const p = payload ?? {};
+  const str = (key: string): string => (typeof p[key] === 'string' ? (p[key] as string) : '');
+  return {
+    // Points written by inlet always carry chunk_id; the point id is the only other handle.
+    chunkId: typeof p.chunk_id === 'string' ? p.chunk_id : String(id),
+    docId: str('doc_id'),
+    chunkIndex: typeof p.chunk_index === 'number' ? p.chunk_index : -1,
+    score,
+    payload: {
+      source: str('source'),
+      path: str('path'),
+      ...(typeof p.url === 'string' && { url: p.url }),
+      title: str('title'),
+      heading: str('heading'),
+      text: str('text'),
+      contentHash: str('content_hash'),
+      updatedAt: str('updated_at'),
+      embeddingModel: str('embedding_model'),
+    },
+  };
+}
