@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -33,7 +33,7 @@ describe('docker-compose.yml', () => {
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
     const validate = ajv.compile(schema);
     const valid = validate(compose);
-    expect((validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
+    expect((validate.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
     expect(valid).toBe(true);
   });
 

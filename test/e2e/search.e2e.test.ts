@@ -21,7 +21,7 @@ describe('search over what was ingested', () => {
     writeFileSync(join(service.docs, 'install.md'), '# Install\n\nInstall the package.\n');
     writeFileSync(join(service.docs, 'rollback.md'), '# Rollback\n\nRoll back a bad release.\n');
     writeFileSync(join(service.docs, 'release.md'), longGuide);
-    const full = await eventually('three documents', async () => (await graph.countDocuments()) === 3 && (await graph.getDocument('docs:release.md')));
+    const full = (await eventually('three documents', async () => ((await graph.countDocuments()) === 3 ? graph.getDocument('docs:release.md') : null)))!;
     const search = (q: string) => jsonOf<SearchResult>(fetch(`${service!.url}/search?q=${encodeURIComponent(q)}&k=5`));
 
     const found = await search('upload the release to the registry');
@@ -32,10 +32,10 @@ describe('search over what was ingested', () => {
 
     const chunksBefore = full.chunks.length;
     writeFileSync(join(service.docs, 'release.md'), shortGuide);
-    const edited = await eventually('the shorter version', async () => {
+    const edited = (await eventually('the shorter version', async () => {
       const doc = await graph.getDocument('docs:release.md');
       return doc && doc.chunks.length < chunksBefore ? doc : undefined;
-    });
+    }))!;
     const pointsOfRelease = async () => (await vector.search((await service!.backends.embedder.embed(['release']))[0], 100)).filter((h) => h.docId === 'docs:release.md');
     expect((await pointsOfRelease()).map((h) => h.chunkIndex).sort()).toEqual(edited.chunks.map((c) => c.index));
     expect((await search('check the release checksums')).results.some((r) => r.chunk.heading.includes('Verify'))).toBe(false);
