@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
+import { type CpuShare, startCpuMeter } from './cpu-meter.ts';
 import type { Deadline } from './deadline.ts';
 import type { PrivateRedis } from './redis-server.ts';
 import { smallEvents } from './small-events.ts';
@@ -17,6 +18,7 @@ export interface BullmqRunShape {
 export interface BullmqRunResult {
   seconds: number;
   eventsPerS: number;
+  cpu: CpuShare;
 }
 
 /**
@@ -39,6 +41,8 @@ export async function benchBullmq(redis: PrivateRedis, shape: BullmqRunShape, de
     autorun: false,
   });
   let failure: Error | undefined;
+  let stopped = false;
+  let producing: Promise<void> = Promise.resolve();
   worker.on('completed', () => {
     completed++;
     if (completed >= shape.events) resolveDone();
@@ -51,22 +55,28 @@ export async function benchBullmq(redis: PrivateRedis, shape: BullmqRunShape, de
     await queue.waitUntilReady();
     await worker.waitUntilReady();
     const progress = () => `${completed}/${shape.events} completed`;
+    const meter = await startCpuMeter(redis);
     const started = performance.now();
     const running = worker.run();
     const produce = async () => {
-      for (let offset = 0; offset < events.length; offset += shape.enqueueBatch) {
+      for (let offset = 0; offset < events.length && !stopped; offset += shape.enqueueBatch) {
         deadline.check(progress);
         const batch = events.slice(offset, offset + shape.enqueueBatch);
         await queue.addBulk(batch.map((event) => ({ name: 'event', data: event, opts: { removeOnComplete: true } })));
       }
     };
-    await deadline.race(Promise.all([produce(), done]), progress);
+    producing = produce();
+    await deadline.race(Promise.all([producing, done]), progress);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = await meter.stop();
     if (failure) throw failure;
     await worker.close();
     await running;
-    return { seconds, eventsPerS: shape.events / seconds };
+    return { seconds, eventsPerS: shape.events / seconds, cpu };
   } finally {
+    // An aborted run must not leave the producer adding jobs to a closing queue.
+    stopped = true;
+    await producing.catch(() => undefined);
     await worker.close(true).catch(() => undefined);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close().catch(() => undefined);

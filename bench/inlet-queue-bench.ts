@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { QueueOptions } from '../src/actors/queue/ingestion-queue.ts';
 import { RedisQueue } from '../src/actors/queue/redis-queue.ts';
+import { type CpuShare, startCpuMeter } from './cpu-meter.ts';
 import type { Deadline } from './deadline.ts';
 import type { PrivateRedis } from './redis-server.ts';
 import { smallEvents } from './small-events.ts';
@@ -24,6 +25,7 @@ export interface QueueRunResult {
   /** Claims made, and how many returned fewer than `claimBatch` (a consumer outran the producer). */
   claims: number;
   shortClaims: number;
+  cpu: CpuShare;
 }
 
 function queueOptions(name: string): QueueOptions {
@@ -50,6 +52,8 @@ export async function benchInletQueue(redis: PrivateRedis, shape: QueueRunShape,
   const connections: Redis[] = [];
   const connect = (lazy = false) => {
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: lazy });
+    // Failures reach the loops as rejected commands; without a listener ioredis would also print each one.
+    client.on('error', () => undefined);
     connections.push(client);
     return client;
   };
@@ -83,17 +87,22 @@ export async function benchInletQueue(redis: PrivateRedis, shape: QueueRunShape,
       }
     };
 
+    const meter = await startCpuMeter(redis);
     const started = performance.now();
+    const loops = [produce(), ...consumers.map(consume)];
     try {
-      await Promise.all([produce(), ...consumers.map(consume)]);
+      await Promise.all(loops);
     } finally {
+      // On a failure, let every loop see `stop` (a claim waits 200 ms at most) before the connections close.
       stop = true;
+      await Promise.allSettled(loops);
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = await meter.stop();
     if (acked !== shape.events) throw new Error(`acked ${acked} events, expected ${shape.events}`);
     const left = await connections[0].llen(`${options.name}:processing`);
     if (left !== 0) throw new Error(`${left} events still leased after the run`);
-    return { seconds, eventsPerS: shape.events / seconds, claims, shortClaims };
+    return { seconds, eventsPerS: shape.events / seconds, claims, shortClaims, cpu };
   } finally {
     await producer.clear().catch(() => undefined);
     for (const queue of [producer, ...consumers]) await queue.close();

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { Deadline } from './deadline.ts';
+import { type CpuShare, startCpuMeter } from './cpu-meter.ts';
+import type { Deadline } from './deadline.ts';
 import type { PrivateRedis } from './redis-server.ts';
 import { smallEvents } from './small-events.ts';
 
@@ -10,6 +11,7 @@ export interface RedisCeiling {
   lpushOpsPerS: number;
   /** Node + ioredis, one connection: RPUSH + LMOVE + LREM per entry, pipelined 500 entries at a time; entries/s. */
   lmoveLoopEventsPerS: number;
+  lmoveLoopCpu: CpuShare;
 }
 
 /** Runs `redis-benchmark` against the private server and parses its `-q` line. */
@@ -27,8 +29,11 @@ export function redisBenchmarkLpush(redis: PrivateRedis, requests: number, timeo
   });
 }
 
-/** The list moves a leased queue needs at minimum, with no Lua, no leases zset and no dedupe: entries per second. */
-export async function lmoveLoop(redis: PrivateRedis, count: number, deadline: Deadline): Promise<number> {
+/**
+ * The list moves a leased queue needs at minimum, with no Lua, no leases zset and no dedupe: entries per second,
+ * with the CPU shares of the timed section (this loop is bound by the Node side, which builds every command).
+ */
+export async function lmoveLoop(redis: PrivateRedis, count: number, deadline: Deadline): Promise<{ eventsPerS: number; cpu: CpuShare }> {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   const ready = `bench:ceiling:${process.pid}`;
   const processing = `${ready}:processing`;
@@ -36,6 +41,7 @@ export async function lmoveLoop(redis: PrivateRedis, count: number, deadline: De
     await client.ping();
     const entries = smallEvents(count, 'ceiling').map((event) => JSON.stringify(event));
     const chunk = 500;
+    const meter = await startCpuMeter(redis);
     const started = performance.now();
     for (let offset = 0; offset < entries.length; offset += chunk) {
       deadline.check(() => `LMOVE loop at ${offset}/${count}`);
@@ -49,7 +55,7 @@ export async function lmoveLoop(redis: PrivateRedis, count: number, deadline: De
       if (failed) throw failed[0];
     }
     const seconds = (performance.now() - started) / 1000;
-    return count / seconds;
+    return { eventsPerS: count / seconds, cpu: await meter.stop() };
   } finally {
     await client.del(ready, processing).catch(() => undefined);
     client.disconnect();
@@ -63,6 +69,6 @@ export async function measureRedisCeiling(redis: PrivateRedis, count: number, de
   const cleanup = new Redis(redis.url);
   await cleanup.flushall();
   cleanup.disconnect();
-  const lmoveLoopEventsPerS = await lmoveLoop(redis, count, deadline);
-  return { lpushOpsPerS, lmoveLoopEventsPerS };
+  const loop = await lmoveLoop(redis, count, deadline);
+  return { lpushOpsPerS, lmoveLoopEventsPerS: loop.eventsPerS, lmoveLoopCpu: loop.cpu };
 }

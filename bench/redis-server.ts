@@ -8,8 +8,8 @@ export interface PrivateRedis {
   url: string;
   /** `redis-server --version` output, for the report. */
   version: string;
-  /** Kills the server (idempotent; also runs on process exit). */
-  stop(): void;
+  /** Kills the server and waits (up to 5 s) until it is reaped, so no zombie outlives the run; idempotent. */
+  stop(): Promise<void>;
 }
 
 /** A TCP port the OS reports free on 127.0.0.1. */
@@ -32,18 +32,21 @@ export async function startRedisServer(): Promise<PrivateRedis> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
     { stdio: 'ignore' },
   );
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', stop);
-    if (child.exitCode === null) child.kill('SIGKILL');
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Last resort when the run exits without stop() (a signal, an uncaught error): kill at least, synchronously.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  process.on('exit', stop);
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    killOnExit();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  };
   try {
     await waitForPing(port, child);
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();

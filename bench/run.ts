@@ -1,0 +1,191 @@
+// `npm run bench`: queue, memory and worker benchmarks, each figure beside a ceiling or baseline measured in the
+// same run (the machine is shared and noisy, so absolute numbers from another day mean little). Prints a table and
+// writes bench/results/latest.json plus a timestamped copy. Targets are reported, never enforced; the exit code is
+// 1 only when a benchmark failed or ran out of time. `--worker-redis` forces the worker drain on Redis too.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { type BenchReport, fmt, printTable, type TableRow, type TargetVerdict, writeReport } from './bench-report.ts';
+import { benchBullmq } from './bullmq-bench.ts';
+import type { CpuShare } from './cpu-meter.ts';
+import { Deadline } from './deadline.ts';
+import { benchInletQueue } from './inlet-queue-bench.ts';
+import { machineInfo } from './machine-info.ts';
+import { markdownEvents } from './markdown-events.ts';
+import { benchMemory } from './memory-bench.ts';
+import { benchPipelineCeiling } from './pipeline-ceiling.ts';
+import { measureRedisCeiling } from './redis-ceiling.ts';
+import { type PrivateRedis, startRedisServer } from './redis-server.ts';
+import { benchWorker } from './worker-bench.ts';
+
+/** Time budget of each measured run (ms); past it the run aborts with a DeadlineExceededError. */
+const BUDGET_MS = 90_000;
+const QUEUE_SHAPE = { events: 100_000, enqueueBatch: 500, consumers: 4, claimBatch: 100 };
+const BULLMQ_CONCURRENCY = 50;
+const WORKER_DOCS = 5_000;
+/** The Redis worker drain runs only when the SQLite one took less than this (s): "if cheap". */
+const CHEAP_DRAIN_S = 30;
+
+const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, workerDocsPerS: 500 };
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
+const num = (value: unknown) => (typeof value === 'number' ? value : null);
+
+/** CPU shares as report fields: `<prefix>_node_cpu_pct` and `<prefix>_redis_cpu_pct` (percent of one core). */
+function cpuFields(prefix: string, share: CpuShare): Record<string, number> {
+  return { [`${prefix}_node_cpu_pct`]: round(share.nodePct, 0), [`${prefix}_redis_cpu_pct`]: round(share.redisPct, 0) };
+}
+
+function verdict(target: string, actual: number | null, met: (value: number) => boolean): TargetVerdict {
+  return { target, actual: actual === null ? null : round(actual, 2), met: actual === null ? null : met(actual) };
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const forceRedisWorker = process.argv.includes('--worker-redis');
+  const machine = machineInfo();
+  const errors: string[] = [];
+  const queue: Record<string, unknown> = {
+    events: QUEUE_SHAPE.events,
+    enqueue_batch: QUEUE_SHAPE.enqueueBatch,
+    claim_batch: QUEUE_SHAPE.claimBatch,
+    consumers: QUEUE_SHAPE.consumers,
+    bullmq_concurrency: BULLMQ_CONCURRENCY,
+  };
+  const memory: Record<string, unknown> = {};
+  const worker: Record<string, unknown> = { docs: WORKER_DOCS, queue_backend: 'sqlite' };
+
+  /** Runs one measurement under its own deadline; a failure is recorded and the next measurement still runs. */
+  const step = async (label: string, work: (deadline: Deadline) => Promise<void>) => {
+    const stepStarted = performance.now();
+    process.stderr.write(`> ${label} ... `);
+    try {
+      await work(new Deadline(label, BUDGET_MS));
+      process.stderr.write(`${((performance.now() - stepStarted) / 1000).toFixed(1)} s\n`);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      process.stderr.write(`FAILED\n  ${message}\n`);
+      errors.push(`${label}: ${message}`);
+    }
+  };
+
+  await step('memory: bare node, tsx, bare Koa, idle service, 10k queued (child processes)', async (deadline) => {
+    const m = await benchMemory(deadline);
+    Object.assign(memory, {
+      idle_rss_mb: m.idle.rssMb,
+      queued_10k_rss_mb: m.queued.rssMb,
+      queue_backend: m.queueBackend,
+      queued_events: m.queuedEvents,
+      avg_event_content_bytes: m.avgContentBytes,
+      bare_node_rss_mb: m.bareNode.rssMb,
+      tsx_only_rss_mb: m.tsxOnly.rssMb,
+      bare_koa_rss_mb: m.bareKoa.rssMb,
+      idle_over_tsx_mb: round(m.idle.rssMb - m.tsxOnly.rssMb),
+      queued_growth_mb: round(m.queued.rssMb - m.idle.rssMb),
+      idle_heap_used_mb: m.idle.heapUsedMb,
+      idle_heap_total_mb: m.idle.heapTotalMb,
+      queued_heap_used_mb: m.queued.heapUsedMb,
+      queued_heap_total_mb: m.queued.heapTotalMb,
+      gc_before_sample: m.idle.afterGc,
+      runtime: 'node --expose-gc --import tsx (as `npm start` runs tsx)',
+    });
+  });
+
+  let redis: PrivateRedis | undefined;
+  try {
+    redis = await startRedisServer();
+    machine.redis_server = redis.version;
+    const server = redis;
+    await step('queue: Redis ceiling (redis-benchmark lpush, LMOVE loop)', async (deadline) => {
+      const c = await measureRedisCeiling(server, QUEUE_SHAPE.events, deadline);
+      queue.redis_ceiling_ops_per_s = round(c.lpushOpsPerS, 0);
+      queue.redis_lmove_loop_events_per_s = round(c.lmoveLoopEventsPerS, 0);
+      Object.assign(queue, cpuFields('lmove_loop', c.lmoveLoopCpu));
+    });
+    await step(`queue: inlet RedisQueue, ${fmt(QUEUE_SHAPE.events)} events`, async (deadline) => {
+      const r = await benchInletQueue(server, QUEUE_SHAPE, deadline);
+      Object.assign(queue, { events_per_s: round(r.eventsPerS, 0), seconds: round(r.seconds, 2), claims: r.claims, short_claims: r.shortClaims });
+      Object.assign(queue, cpuFields('inlet', r.cpu));
+    });
+    await step(`queue: BullMQ 6.7.0, ${fmt(QUEUE_SHAPE.events)} jobs`, async (deadline) => {
+      const r = await benchBullmq(server, { events: QUEUE_SHAPE.events, enqueueBatch: QUEUE_SHAPE.enqueueBatch, concurrency: BULLMQ_CONCURRENCY }, deadline);
+      Object.assign(queue, { bullmq_events_per_s: round(r.eventsPerS, 0), bullmq_seconds: round(r.seconds, 2) });
+      Object.assign(queue, cpuFields('bullmq', r.cpu));
+    });
+
+    const events = markdownEvents(WORKER_DOCS, 'worker');
+    worker.avg_doc_bytes = Math.round(events.reduce((sum, e) => sum + (e.content?.length ?? 0), 0) / events.length);
+    await step(`worker: ${fmt(WORKER_DOCS)} docs, SQLite queue -> stores`, async (deadline) => {
+      const r = await benchWorker(events, null, deadline);
+      Object.assign(worker, { docs_per_s: round(r.docsPerS), docs_per_cpu_s: round(r.docsPerCpuS), seconds: round(r.seconds, 2), enqueue_seconds: round(r.enqueueSeconds, 2) });
+    });
+    await step(`worker: bare pipeline ceiling, ${fmt(WORKER_DOCS)} docs`, async (deadline) => {
+      const r = await benchPipelineCeiling(events, deadline);
+      Object.assign(worker, { pipeline_ceiling_docs_per_s: round(r.docsPerS), pipeline_ceiling_docs_per_cpu_s: round(r.docsPerCpuS), pipeline_ceiling_seconds: round(r.seconds, 2) });
+    });
+    const sqliteSeconds = num(worker.seconds);
+    if (forceRedisWorker || (sqliteSeconds !== null && sqliteSeconds < CHEAP_DRAIN_S)) {
+      await step(`worker: ${fmt(WORKER_DOCS)} docs, Redis queue -> stores`, async (deadline) => {
+        const r = await benchWorker(events, server, deadline);
+        Object.assign(worker, { redis_docs_per_s: round(r.docsPerS), redis_docs_per_cpu_s: round(r.docsPerCpuS), redis_seconds: round(r.seconds, 2) });
+      });
+    } else {
+      worker.redis_docs_per_s = null;
+      worker.redis_skipped = `the SQLite drain took ${sqliteSeconds ?? '?'} s (>= ${CHEAP_DRAIN_S} s); run with --worker-redis to force it`;
+    }
+  } catch (error) {
+    errors.push(`redis-server: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await redis?.stop();
+  }
+
+  queue.ratio_vs_bullmq = round(ratio(queue.events_per_s, queue.bullmq_events_per_s) ?? Number.NaN, 2);
+  queue.pct_of_lmove_loop = round((ratio(queue.events_per_s, queue.redis_lmove_loop_events_per_s) ?? Number.NaN) * 100);
+  worker.pct_of_pipeline_ceiling = round((ratio(worker.docs_per_s, worker.pipeline_ceiling_docs_per_s) ?? Number.NaN) * 100);
+  worker.pct_of_pipeline_ceiling_cpu = round((ratio(worker.docs_per_cpu_s, worker.pipeline_ceiling_docs_per_cpu_s) ?? Number.NaN) * 100);
+  for (const section of [queue, worker]) for (const [k, v] of Object.entries(section)) if (Number.isNaN(v)) section[k] = null;
+
+  const targets = {
+    queue_vs_bullmq: verdict(`inlet >= ${TARGETS.queueVsBullmq}x BullMQ events/s`, num(queue.ratio_vs_bullmq), (v) => v >= TARGETS.queueVsBullmq),
+    memory_idle_rss: verdict(`idle RSS < ${TARGETS.idleRssMb} MB`, num(memory.idle_rss_mb), (v) => v < TARGETS.idleRssMb),
+    worker_docs_per_s: verdict(`worker >= ${TARGETS.workerDocsPerS} docs/s`, num(worker.docs_per_s), (v) => v >= TARGETS.workerDocsPerS),
+  };
+  machine.load_avg_at_end = loadavg().map((l) => round(l, 2));
+  const report: BenchReport = { machine, queue, memory, worker, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
+
+  const yes = (t: TargetVerdict) => (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO');
+  const x = (value: unknown) => (typeof value === 'number' ? `${fmt(value, 2)}x` : '-');
+  const cpu = (prefix: string) => `${fmt(num(queue[`${prefix}_node_cpu_pct`]))}/${fmt(num(queue[`${prefix}_redis_cpu_pct`]))}`;
+  const pct = (value: unknown) => (typeof value === 'number' ? `${fmt(value)}%` : '-');
+  const rows: TableRow[] = [
+    { benchmark: 'queue', figure: 'inlet RedisQueue events/s', value: fmt(num(queue.events_per_s)), against: `BullMQ ${fmt(num(queue.bullmq_events_per_s))} events/s`, ratio: x(queue.ratio_vs_bullmq), target: '>= 2x', met: yes(targets.queue_vs_bullmq) },
+    { benchmark: '', figure: '', value: '', against: `LMOVE loop ${fmt(num(queue.redis_lmove_loop_events_per_s))} events/s`, ratio: pct(queue.pct_of_lmove_loop), target: '', met: '' },
+    { benchmark: '', figure: '', value: '', against: `redis-benchmark lpush ${fmt(num(queue.redis_ceiling_ops_per_s))} ops/s`, ratio: '', target: '', met: '' },
+    { benchmark: '', figure: 'CPU % of a core, node/redis', value: cpu('inlet'), against: `BullMQ ${cpu('bullmq')}, LMOVE loop ${cpu('lmove_loop')}`, ratio: '', target: '', met: '' },
+    { benchmark: 'memory', figure: 'idle service RSS (MB)', value: fmt(num(memory.idle_rss_mb), 1), against: `bare node ${fmt(num(memory.bare_node_rss_mb), 1)}, tsx ${fmt(num(memory.tsx_only_rss_mb), 1)}, Koa ${fmt(num(memory.bare_koa_rss_mb), 1)}`, ratio: '', target: '< 150 MB', met: yes(targets.memory_idle_rss) },
+    { benchmark: '', figure: `10k events queued (${String(memory.queue_backend ?? '-')}) RSS (MB)`, value: fmt(num(memory.queued_10k_rss_mb), 1), against: `idle ${fmt(num(memory.idle_rss_mb), 1)}`, ratio: '', target: '', met: '' },
+    { benchmark: 'worker', figure: 'docs/s, SQLite queue', value: fmt(num(worker.docs_per_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_s), 1)} docs/s`, ratio: pct(worker.pct_of_pipeline_ceiling), target: '>= 500', met: yes(targets.worker_docs_per_s) },
+    { benchmark: '', figure: 'docs per CPU-second (noise-robust)', value: fmt(num(worker.docs_per_cpu_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_cpu_s), 1)}`, ratio: pct(worker.pct_of_pipeline_ceiling_cpu), target: '', met: '' },
+    { benchmark: '', figure: 'docs/s, Redis queue', value: worker.redis_docs_per_s === null ? 'skipped' : fmt(num(worker.redis_docs_per_s), 1), against: '', ratio: '', target: '', met: '' },
+  ];
+  console.log('');
+  printTable(rows);
+  console.log(`\n${machine.cpus} CPUs, node ${machine.node}, load ${machine.load_avg_at_start.join(' ')} -> ${machine.load_avg_at_end.join(' ')}, ${report.total_seconds} s`);
+  for (const error of errors) console.log(`ERROR ${error}`);
+  const paths = writeReport(join(dirname(fileURLToPath(import.meta.url)), 'results'), report);
+  console.log(`wrote ${paths.join(' and ')}`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+// A signal must not leave the private redis-server behind: exiting runs its 'exit' hook.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
