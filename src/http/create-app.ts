@@ -7,6 +7,7 @@ import { adminGuard } from './admin-guard.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
+import { createNotionWebhookRoute } from './notion-webhook-route.ts';
 import { createSearchRoute } from './search-route.ts';
 
 /** What the HTTP layer talks to. */
@@ -41,6 +42,7 @@ export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks, 
   });
 
   router.post('/webhooks/github', createGithubWebhookRoute({ deps: manager, logger, allowUnsignedWebhooks }));
+  router.post('/webhooks/notion', createNotionWebhookRoute({ deps: manager, logger }));
 
   router.get('/search', createSearchRoute(search));
 

@@ -2,15 +2,42 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { type Neo4jHarness, neo4jHarnessMissing, startNeo4jHarness } from './neo4j-harness.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of a real Redis for the test run, or '' when none could be had. */
     redisUrl: string;
+    /** Bolt URL of a real Neo4j for the test run, or '' when none could be had. */
+    neo4jUrl: string;
+    /** Neo4j user (NEO4J_USER, default `neo4j`); the in-process harness accepts any. */
+    neo4jUser: string;
+    /** Neo4j password (NEO4J_PASSWORD); the in-process harness runs with auth disabled. */
+    neo4jPassword: string;
   }
 }
 
 let redisServer: ChildProcess | undefined;
+let neo4jHarness: Neo4jHarness | undefined;
+
+function loudNotice(message: string): void {
+  console.warn(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
+}
+
+/** NEO4J_URI, else the in-process harness from test/support/neo4j-harness, else '' (suites skip loudly). */
+async function findNeo4j(): Promise<string> {
+  if (process.env.NEO4J_URI) return process.env.NEO4J_URI;
+  const missing = neo4jHarnessMissing();
+  if (missing) {
+    const message = `NO NEO4J: set NEO4J_URI, or ${missing}; the Neo4j suites are SKIPPED`;
+    if (process.env.INLET_REQUIRE_NEO4J === '1') throw new Error(`${message} (INLET_REQUIRE_NEO4J=1 makes this fatal)`);
+    loudNotice(message);
+    return '';
+  }
+  neo4jHarness = await startNeo4jHarness();
+  console.log(`neo4j-harness: ${neo4jHarness.url} ready in ${(neo4jHarness.startupMs / 1000).toFixed(1)} s`);
+  return neo4jHarness.url;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,8 +59,14 @@ async function waitForPing(port: number): Promise<void> {
   throw new Error(`redis-server on port ${port} did not answer PING within 10 s`);
 }
 
-/** Finds a real Redis: REDIS_URL, else a private redis-server from PATH, else none (suites skip loudly). */
+/**
+ * Finds a real Redis (REDIS_URL, else a private redis-server from PATH) and a real Neo4j (NEO4J_URI, else the
+ * in-process harness); what cannot be had is '' and its suites skip loudly, unless INLET_REQUIRE_* makes it fatal.
+ */
 export default async function setup(project: TestProject) {
+  // The JVM takes ~15 s to start: let it boot while Redis starts.
+  const neo4jUrl = findNeo4j();
+  neo4jUrl.catch(() => {}); // awaited below; this only keeps an early rejection from counting as unhandled
   let url = process.env.REDIS_URL ?? '';
   if (!url && spawnSync('redis-server', ['--version']).status === 0) {
     const port = await freePort();
@@ -46,10 +79,19 @@ export default async function setup(project: TestProject) {
   if (!url) {
     const message = 'NO REDIS: set REDIS_URL or put redis-server on the PATH; the Redis suites are SKIPPED';
     if (process.env.INLET_REQUIRE_REDIS === '1') throw new Error(`${message} (INLET_REQUIRE_REDIS=1 makes this fatal)`);
-    console.warn(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
+    loudNotice(message);
   }
   project.provide('redisUrl', url);
-  return () => {
+  try {
+    project.provide('neo4jUrl', await neo4jUrl);
+  } catch (error) {
     redisServer?.kill('SIGTERM');
+    throw error;
+  }
+  project.provide('neo4jUser', process.env.NEO4J_USER ?? 'neo4j');
+  project.provide('neo4jPassword', process.env.NEO4J_PASSWORD ?? '');
+  return async () => {
+    redisServer?.kill('SIGTERM');
+    await neo4jHarness?.stop();
   };
 }

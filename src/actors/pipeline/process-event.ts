@@ -7,6 +7,8 @@ import { chunkMarkdown } from './chunk-markdown.ts';
 import { InvalidEventError } from './invalid-event-error.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import { resolveLink } from './resolve-link.ts';
+import { isEmbedderUnavailableError } from '../embed/embedder-unavailable-error.ts';
+import { isStoreUnavailableError } from '../stores/store-errors.ts';
 
 /** What the event processor writes to and embeds with. */
 export interface EventProcessorDeps {
@@ -17,11 +19,22 @@ export interface EventProcessorDeps {
   maxChunkChars: number;
 }
 
-/** Applies one ingestion event to both stores. */
+/** Applies ingestion events to both stores. */
 export interface EventProcessor {
   /** Upserts or deletes the event's document; safe to call again with the same event. */
   process(event: IngestionEvent): Promise<void>;
+  /**
+   * Applies a batch: each event is parsed, chunked and embedded on its own (a bad event fails alone, as its entry
+   * in the result), then the writes go to each store in one batch where the store supports it. A store or embedder
+   * outage rejects the whole call: nothing of the batch may be taken as done.
+   */
+  processMany(events: IngestionEvent[]): Promise<(Error | null)[]>;
 }
+
+/** The writes one event comes to, computed before any store is touched. */
+type PreparedWrite =
+  | { kind: 'upsert'; document: DocumentRecord; chunks: ChunkRecord[]; linksTo: string[]; points: VectorPoint[] }
+  | { kind: 'delete'; docId: string };
 
 /**
  * Creates the processor that turns one event into graph and vector writes. The graph is written first and
@@ -31,7 +44,7 @@ export interface EventProcessor {
 export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
   const { graph, vector, embedder, maxChunkChars } = deps;
 
-  async function upsert(event: IngestionEvent): Promise<void> {
+  async function prepareUpsert(event: IngestionEvent): Promise<PreparedWrite> {
     if (event.content === undefined) throw new InvalidEventError(event.id, `upsert of ${event.docId} carries no content`);
     const content = event.content;
     const parsed = parseMarkdown(content, event.path);
@@ -79,16 +92,63 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
         embeddingModel: embedder.model,
       },
     }));
-    await graph.upsertDocument(document, chunks, [...linksTo]);
-    await vector.replaceDocument(event.docId, points);
+    return { kind: 'upsert', document, chunks, linksTo: [...linksTo], points };
   }
 
-  async function remove(event: IngestionEvent): Promise<void> {
-    await graph.deleteDocument(event.docId);
-    await vector.deleteDocument(event.docId);
+  const prepare = (event: IngestionEvent): Promise<PreparedWrite> =>
+    event.kind === 'delete' ? Promise.resolve({ kind: 'delete', docId: event.docId }) : prepareUpsert(event);
+
+  async function write(w: PreparedWrite): Promise<void> {
+    if (w.kind === 'delete') {
+      await graph.deleteDocument(w.docId);
+      await vector.deleteDocument(w.docId);
+    } else {
+      await graph.upsertDocument(w.document, w.chunks, w.linksTo);
+      await vector.replaceDocument(w.document.id, w.points);
+    }
+  }
+
+  async function processMany(events: IngestionEvent[]): Promise<(Error | null)[]> {
+    const outcomes: (Error | null)[] = [];
+    const ready: { index: number; write: PreparedWrite }[] = [];
+    for (const [index, event] of events.entries()) {
+      try {
+        ready.push({ index, write: await prepare(event) });
+        outcomes.push(null);
+      } catch (error) {
+        if (isOutage(error)) throw error;
+        outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    if (graph.applyBatch && vector.applyBatch && ready.length > 1) {
+      try {
+        // One transaction per store for the whole batch: per-document commits were most of the worker's time.
+        await graph.applyBatch(ready.map(({ write: w }) => (w.kind === 'delete' ? w : { kind: 'upsert', document: w.document, chunks: w.chunks, linksTo: w.linksTo })));
+        await vector.applyBatch(ready.map(({ write: w }) => (w.kind === 'delete' ? w : { kind: 'replace', docId: w.document.id, points: w.points })));
+        return outcomes;
+      } catch (error) {
+        if (isOutage(error)) throw error;
+        // Some write of the batch was refused: retry one by one so only the culprit fails.
+      }
+    }
+    for (const { index, write: w } of ready) {
+      try {
+        await write(w);
+      } catch (error) {
+        if (isOutage(error)) throw error;
+        outcomes[index] = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return outcomes;
   }
 
   return {
-    process: (event) => (event.kind === 'delete' ? remove(event) : upsert(event)),
+    process: async (event) => write(await prepare(event)),
+    processMany,
   };
+}
+
+/** A store or embedder that cannot be reached: no event is at fault. */
+function isOutage(error: unknown): boolean {
+  return isStoreUnavailableError(error) || isEmbedderUnavailableError(error);
 }

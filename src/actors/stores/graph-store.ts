@@ -37,6 +37,9 @@ export interface StoredDocument extends DocumentRecord {
   linksTo: string[];
 }
 
+/** One write of a batch. */
+export type GraphWrite = { kind: 'upsert'; document: DocumentRecord; chunks: ChunkRecord[]; linksTo: string[] } | { kind: 'delete'; docId: string };
+
 /** The graph side of the knowledge base: documents, chunks, links and hierarchy. */
 export interface GraphStore {
   /** Creates tables, constraints or indexes if missing; idempotent. */
@@ -45,6 +48,8 @@ export interface GraphStore {
   upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void>;
   /** Removes the document, its chunks and its edges; a missing document is not an error. */
   deleteDocument(docId: string): Promise<void>;
+  /** Optional: applies several writes at once (all or none), where the store can do that cheaper than one by one. */
+  applyBatch?(writes: GraphWrite[]): Promise<void>;
   /** The document with its chunks and links, or null. */
   getDocument(docId: string): Promise<StoredDocument | null>;
   /** Existing documents this one links to, and documents linking to it. */

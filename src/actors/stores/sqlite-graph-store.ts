@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, StoredDocument } from './graph-store.ts';
+import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
 
 const SCHEMA = `
@@ -70,27 +70,43 @@ export class SqliteGraphStore implements GraphStore {
 
   /** Replaces the document row, its chunks and its outgoing links in one transaction. */
   async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
+    this.run(() => this.upsertNow(document, chunks, linksTo));
+  }
+
+  /** All writes in one transaction (the per-document transactions inside become savepoints). */
+  async applyBatch(writes: GraphWrite[]): Promise<void> {
     this.run(() =>
       this.db.transaction(() => {
-        const sql = this.sql;
-        sql.upsertDocument.run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
-        sql.deleteChunks.run(document.id);
-        sql.deleteLinks.run(document.id);
-        for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
-        for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
+        for (const w of writes) {
+          if (w.kind === 'delete') this.deleteNow(w.docId);
+          else this.upsertNow(w.document, w.chunks, w.linksTo);
+        }
       })(),
     );
   }
 
   /** Removes the document, its chunks and its outgoing links; incoming links stay (see the class comment). */
   async deleteDocument(docId: string): Promise<void> {
-    this.run(() =>
-      this.db.transaction(() => {
-        this.sql.deleteLinks.run(docId);
-        this.sql.deleteChunks.run(docId);
-        this.sql.deleteDocument.run(docId);
-      })(),
-    );
+    this.run(() => this.deleteNow(docId));
+  }
+
+  private upsertNow(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): void {
+    this.db.transaction(() => {
+      const sql = this.sql;
+      sql.upsertDocument.run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
+      sql.deleteChunks.run(document.id);
+      sql.deleteLinks.run(document.id);
+      for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+      for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
+    })();
+  }
+
+  private deleteNow(docId: string): void {
+    this.db.transaction(() => {
+      this.sql.deleteLinks.run(docId);
+      this.sql.deleteChunks.run(docId);
+      this.sql.deleteDocument.run(docId);
+    })();
   }
 
   /** The document with its chunks (by index) and outgoing links (in written order), or null. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import type { VectorHit, VectorPoint, VectorStore } from './vector-store.ts';
+import type { VectorHit, VectorPoint, VectorStore, VectorWrite } from './vector-store.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
 
 // sqlite-vec caps k for a KNN query at 4096 (vec0 `k` constraint).
@@ -72,14 +72,16 @@ export class SqliteVectorStore implements VectorStore {
 
   /** Deletes the document's points and inserts `points`, in one transaction. */
   async replaceDocument(docId: string, points: VectorPoint[]): Promise<void> {
+    this.run(() => this.db.transaction(() => this.replaceNow(docId, points))());
+  }
+
+  /** All writes in one transaction. */
+  async applyBatch(writes: VectorWrite[]): Promise<void> {
     this.run(() =>
       this.db.transaction(() => {
-        this.removeDocument(docId);
-        const { insertPoint, insertVector } = this.sql;
-        for (const p of points) {
-          const { lastInsertRowid } = insertPoint.run(p.chunkId, docId, p.chunkIndex, p.payload.source, JSON.stringify(p.payload));
-          // vec0 rejects a JavaScript number as rowid: it must arrive as an SQLite integer (BigInt).
-          insertVector.run(BigInt(lastInsertRowid), p.vector, p.payload.source);
+        for (const w of writes) {
+          if (w.kind === 'delete') this.removeDocument(w.docId);
+          else this.replaceNow(w.docId, w.points);
         }
       })(),
     );
@@ -88,6 +90,16 @@ export class SqliteVectorStore implements VectorStore {
   /** Removes every point of the document; a missing document is not an error. */
   async deleteDocument(docId: string): Promise<void> {
     this.run(() => this.db.transaction(() => this.removeDocument(docId))());
+  }
+
+  private replaceNow(docId: string, points: VectorPoint[]): void {
+    this.removeDocument(docId);
+    const { insertPoint, insertVector } = this.sql;
+    for (const p of points) {
+      const { lastInsertRowid } = insertPoint.run(p.chunkId, docId, p.chunkIndex, p.payload.source, JSON.stringify(p.payload));
+      // vec0 rejects a JavaScript number as rowid: it must arrive as an SQLite integer (BigInt).
+      insertVector.run(BigInt(lastInsertRowid), p.vector, p.payload.source);
+    }
   }
 
   /**

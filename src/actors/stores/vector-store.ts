@@ -26,6 +26,9 @@ export interface VectorHit {
   payload: VectorPoint['payload'];
 }
 
+/** One write of a batch. */
+export type VectorWrite = { kind: 'replace'; docId: string; points: VectorPoint[] } | { kind: 'delete'; docId: string };
+
 /** The vector side of the knowledge base. */
 export interface VectorStore {
   /** Creates the collection or table for vectors of `dimension`; a different existing dimension is an error. */
@@ -34,6 +37,8 @@ export interface VectorStore {
   replaceDocument(docId: string, points: VectorPoint[]): Promise<void>;
   /** Removes every point of the document. */
   deleteDocument(docId: string): Promise<void>;
+  /** Optional: applies several writes at once (all or none), where the store can do that cheaper than one by one. */
+  applyBatch?(writes: VectorWrite[]): Promise<void>;
   /** The `k` nearest chunks, optionally only from one source. */
   search(vector: Float32Array, k: number, filter?: { source?: string }): Promise<VectorHit[]>;
   /** Number of points stored. */

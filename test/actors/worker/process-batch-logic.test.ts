@@ -15,11 +15,23 @@ afterEach(async () => harness?.dispose());
 /** A processor that records what it wrote and fails on the paths it is told to. */
 function recordingProcessor(fail: Record<string, Error>): EventProcessor & { written: string[] } {
   const written: string[] = [];
+  const process = async (event: IngestionEvent) => {
+    if (fail[event.path]) throw fail[event.path];
+    written.push(event.path);
+  };
   return {
     written,
-    async process(event: IngestionEvent) {
-      if (fail[event.path]) throw fail[event.path];
-      written.push(event.path);
+    process,
+    // Same contract as the real processor: per-event failures in the result, an outage rejects the call.
+    async processMany(events) {
+      const outcomes: (Error | null)[] = [];
+      for (const event of events) {
+        const failure = fail[event.path];
+        if (failure instanceof StoreUnavailableError) throw failure;
+        outcomes.push(failure ?? null);
+        if (!failure) written.push(event.path);
+      }
+      return outcomes;
     },
   };
 }
@@ -47,7 +59,7 @@ describe('processBatch actor', () => {
     expect(again.map((c) => [c.event.path, c.attempts])).toEqual([['doc-1.md', 1]]);
   });
 
-  it('on a store outage acknowledges what committed, returns the rest to the head uncounted, and fails', async () => {
+  it('on a store outage returns the whole batch to the head uncounted, and fails', async () => {
     harness = await sqlite.create();
     await harness.queue.enqueue(manyEvents(4));
     const processor = recordingProcessor({ 'doc-2.md': new StoreUnavailableError('graph', new Error('connection refused')) });
@@ -55,6 +67,8 @@ describe('processBatch actor', () => {
     await expect(outcome).rejects.toThrow('graph store unavailable');
     const left = await harness.queue.claim({ max: 10, waitMs: 0 });
     expect(left.map((c) => [c.event.path, c.attempts])).toEqual([
+      ['doc-0.md', 0],
+      ['doc-1.md', 0],
       ['doc-2.md', 0],
       ['doc-3.md', 0],
     ]);

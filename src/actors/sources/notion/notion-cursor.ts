@@ -1,0 +1,41 @@
+import type { ParentRef } from './notion-scope.ts';
+
+/** What the Notion connector remembers between polls. */
+export interface NotionCursor {
+  version: 1;
+  /** The next delta looks at pages edited at or after this (ISO 8601): the newest edit seen minus the overlap. */
+  since: string;
+  /** pageId → sha256 of its rendered document: every page known to be ingested, and whether it changed. */
+  hashes: Record<string, string>;
+  /** id → parent of pages, blocks and data sources met, so the scope check fetches ancestors once. */
+  parents: Record<string, ParentRef>;
+  /** When the ids in scope were last listed to find silent deletions (ISO 8601). */
+  lastDeletionCheck: string;
+}
+
+/** The cursor as saved, or null when there is none (or it is from another connector kind): a backfill follows. */
+export function readCursor(value: unknown): NotionCursor | null {
+  const cursor = value as Partial<NotionCursor> | null;
+  if (!cursor || cursor.version !== 1 || typeof cursor.since !== 'string' || typeof cursor.hashes !== 'object') return null;
+  return { version: 1, since: cursor.since, hashes: { ...cursor.hashes }, parents: { ...cursor.parents }, lastDeletionCheck: cursor.lastDeletionCheck ?? new Date(0).toISOString() };
+}
+
+/** What the deletion check decided. */
+export interface DeletionJudgement {
+  /** Known pages not listed in scope any more. */
+  missing: string[];
+  /** True when too many are missing at once to trust the listing: nothing is deleted. */
+  tripped: boolean;
+  /** For health: `ok`, or `tripped: N of M pages missing`. */
+  report: string;
+}
+
+/**
+ * Compares the pages known to be ingested with those listed now. More than `maxShare` of them missing at once
+ * looks like lost sharing or a search outage rather than deletions, so the check then deletes nothing.
+ */
+export function judgeDeletions(known: string[], listed: ReadonlySet<string>, maxShare: number): DeletionJudgement {
+  const missing = known.filter((id) => !listed.has(id));
+  const tripped = known.length > 0 && missing.length / known.length > maxShare;
+  return { missing, tripped, report: tripped ? `tripped: ${missing.length} of ${known.length} pages missing` : 'ok' };
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChunkRecord, DocumentRecord, GraphStore } from '../../../src/actors/stores/graph-store.ts';
+import { Neo4jGraphStore } from '../../../src/actors/stores/neo4j-graph-store.ts';
+import { SqliteGraphStore } from '../../../src/actors/stores/sqlite-graph-store.ts';
+import { isStoreUnavailableError } from '../../../src/actors/stores/store-errors.ts';
+import { openDatabase } from '../../../src/actors/system/open-backends.ts';
+import { createTestNeo4jDriver, neo4jAvailable } from '../../support/neo4j-test-driver.ts';
+
+/** One GraphStore under test; `leftovers` counts what clean-up through the public API failed to remove. */
+interface GraphBackend {
+  store: GraphStore;
+  leftovers?(idPrefix: string): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+const backends: { name: string; available: boolean; open(): Promise<GraphBackend> }[] = [
+  {
+    name: 'SqliteGraphStore',
+    available: true,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'inlet-graph-conformance-'));
+      const db = openDatabase(join(dir, 'inlet.db'));
+      return {
+        store: new SqliteGraphStore(db),
+        async dispose() {
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'Neo4jGraphStore',
+    available: neo4jAvailable,
+    async open() {
+      const driver = createTestNeo4jDriver();
+      return {
+        store: new Neo4jGraphStore(driver),
+        async leftovers(idPrefix) {
+          const { records } = await driver.executeQuery(
+            'MATCH (n) WHERE n.id STARTS WITH $idPrefix RETURN count(n) AS n',
+            { idPrefix },
+            { routing: neo4j.routing.READ },
+          );
+          return records[0].get('n').toNumber();
+        },
+        async dispose() {
+          await driver.close();
+        },
+      };
+    },
+  },
+];
+
+if (!neo4jAvailable) {
+  console.warn(
+    `\n${'!'.repeat(80)}\nNO NEO4J: graph-store conformance runs against SqliteGraphStore only; Neo4jGraphStore is SKIPPED.\n` +
+      `Set NEO4J_URI or build test/support/neo4j-harness (mvn -q -B package).\n${'!'.repeat(80)}\n`,
+  );
+}
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`GraphStore conformance: ${backend.name}`, () => {
+    let opened: GraphBackend;
+    let store: GraphStore;
+    // A shared Neo4j outlives the test: every id starts with a fresh prefix, and every id a test wrote is deleted
+    // through the public API afterwards. Counts are compared to the count at the start of the test.
+    let prefix: string;
+    let written: Set<string>;
+    let baseCount: number;
+
+    const id = (name: string) => `${prefix}${name}`;
+    const doc = (name: string, extra: Partial<DocumentRecord> = {}): DocumentRecord => ({
+      id: id(name),
+      source: 'conformance',
+      path: `${name}.md`,
+      title: `Title of ${name}`,
+      contentHash: 'ab'.repeat(32),
+      updatedAt: '2024-05-01T00:00:00.000Z',
+      ...extra,
+    });
+    const chunks = (name: string, count: number, text = 'text'): ChunkRecord[] =>
+      Array.from({ length: count }, (_, index) => ({
+        id: `${id(name)}#${index}`,
+        docId: id(name),
+        index,
+        heading: `Heading ${index}`,
+        text: `${text} ${index}`,
+      }));
+    const upsert = async (record: DocumentRecord, chunkList: ChunkRecord[], links: string[]) => {
+      written.add(record.id);
+      await store.upsertDocument(record, chunkList, links.map(id));
+    };
+    const ref = (name: string) => ({ id: id(name), title: `Title of ${name}`, path: `${name}.md` });
+    const added = async () => (await store.countDocuments()) - baseCount;
+
+    beforeAll(async () => {
+      opened = await backend.open();
+      store = opened.store;
+      await store.init();
+    });
+    afterAll(async () => {
+      await opened?.dispose();
+    });
+    beforeEach(async () => {
+      prefix = `t-${randomUUID()}:`;
+      written = new Set();
+      baseCount = await store.countDocuments();
+    });
+    afterEach(async () => {
+      for (const docId of written) await store.deleteDocument(docId);
+      expect(await added()).toBe(0);
+      if (opened.leftovers) expect(await opened.leftovers(prefix)).toBe(0);
+    });
+
+    it('init twice is fine and changes nothing', async () => {
+      await upsert(doc('a'), chunks('a', 1), []);
+      await store.init();
+      await store.init();
+      expect(await added()).toBe(1);
+      expect(await store.getDocument(id('a'))).not.toBeNull();
+    });
+
+    it('returns what was upserted: fields, chunks by index, links in written order, parentId', async () => {
+      const record = doc('a', { url: 'https://docs.example/a', parentId: id('index') });
+      await upsert(record, chunks('a', 3), ['z', 'b']);
+      expect(await store.getDocument(id('a'))).toEqual({ ...record, chunks: chunks('a', 3), linksTo: [id('z'), id('b')] });
+      expect(await store.getDocument(id('missing'))).toBeNull();
+    });
+
+    it('leaves out url and parentId when the document has none', async () => {
+      await upsert(doc('a'), [], []);
+      const stored = await store.getDocument(id('a'));
+      expect(stored).toEqual({ ...doc('a'), chunks: [], linksTo: [] });
+      expect(stored).not.toHaveProperty('url');
+      expect(stored).not.toHaveProperty('parentId');
+    });
+
+    it('re-applying the same upsert is a no-op', async () => {
+      await upsert(doc('b'), chunks('b', 1), []);
+      await upsert(doc('a', { parentId: id('b') }), chunks('a', 2), ['b', 'pending']);
+      const first = { doc: await store.getDocument(id('a')), count: await added(), around: await store.neighbours(id('a')) };
+      await upsert(doc('a', { parentId: id('b') }), chunks('a', 2), ['b', 'pending']);
+      expect({ doc: await store.getDocument(id('a')), count: await added(), around: await store.neighbours(id('a')) }).toEqual(first);
+      expect(first.count).toBe(2);
+    });
+
+    it('an update with fewer chunks removes the extra ones and rewrites the rest', async () => {
+      await upsert(doc('a'), chunks('a', 4), []);
+      await upsert(doc('a', { title: 'New title', contentHash: 'cd'.repeat(32) }), chunks('a', 2, 'edited'), []);
+      const stored = await store.getDocument(id('a'));
+      expect(stored?.title).toBe('New title');
+      expect(stored?.contentHash).toBe('cd'.repeat(32));
+      expect(stored?.chunks).toEqual(chunks('a', 2, 'edited'));
+      await upsert(doc('a'), [], []);
+      expect((await store.getDocument(id('a')))?.chunks).toEqual([]);
+    });
+
+    it('an update replaces the outgoing links', async () => {
+      for (const name of ['b', 'c', 'd']) await upsert(doc(name), [], []);
+      await upsert(doc('a'), [], ['b', 'c']);
+      await upsert(doc('a'), [], ['d', 'c']);
+      expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('d'), id('c')]);
+      expect((await store.neighbours(id('a'))).linksTo).toEqual([ref('d'), ref('c')]);
+      expect((await store.neighbours(id('b'))).linkedFrom).toEqual([]);
+      await upsert(doc('a'), [], []);
+      expect(await store.neighbours(id('a'))).toEqual({ linksTo: [], linkedFrom: [] });
+    });
+
+    it('keeps the first position of a link written twice', async () => {
+      await upsert(doc('a'), [], ['b', 'c', 'b']);
+      expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('b'), id('c')]);
+    });
+
+    it('a link to a document not yet ingested shows in neighbours once that document arrives', async () => {
+      await upsert(doc('a', { url: 'https://docs.example/a' }), [], ['b']);
+      expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('b')]);
+      expect(await store.neighbours(id('a'))).toEqual({ linksTo: [], linkedFrom: [] });
+      expect(await store.getDocument(id('b'))).toBeNull();
+      await upsert(doc('b'), chunks('b', 1), []);
+      expect(await store.neighbours(id('a'))).toEqual({ linksTo: [ref('b')], linkedFrom: [] });
+      expect(await store.neighbours(id('b'))).toEqual({
+        linksTo: [],
+        linkedFrom: [{ ...ref('a'), url: 'https://docs.example/a' }],
+      });
+    });
+
+    it('linkedFrom lists every ingested document linking here, by title', async () => {
+      await upsert(doc('c', { title: 'Zebra' }), [], ['target']);
+      await upsert(doc('a', { title: 'Apple' }), [], ['target', 'other']);
+      await upsert(doc('target'), [], ['a']);
+      const { linksTo, linkedFrom } = await store.neighbours(id('target'));
+      expect(linkedFrom.map((r) => [r.id, r.title])).toEqual([
+        [id('a'), 'Apple'],
+        [id('c'), 'Zebra'],
+      ]);
+      expect(linksTo.map((r) => r.id)).toEqual([id('a')]);
+    });
+
+    it('delete removes the document, its chunks and outgoing links; re-ingesting restores incoming links', async () => {
+      await upsert(doc('a'), chunks('a', 1), ['b']);
+      await upsert(doc('b'), chunks('b', 3), ['a', 'c']);
+      await upsert(doc('c'), [], []);
+      await store.deleteDocument(id('b'));
+      expect(await store.getDocument(id('b'))).toBeNull();
+      expect(await added()).toBe(2);
+      expect(await store.neighbours(id('a'))).toEqual({ linksTo: [], linkedFrom: [] });
+      expect(await store.neighbours(id('c'))).toEqual({ linksTo: [], linkedFrom: [] });
+      expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('b')]);
+
+      await upsert(doc('b'), [], []);
+      expect((await store.getDocument(id('b')))?.chunks).toEqual([]);
+      expect(await store.neighbours(id('b'))).toEqual({ linksTo: [], linkedFrom: [ref('a')] });
+      expect((await store.neighbours(id('a'))).linksTo).toEqual([ref('b')]);
+    });
+
+    it('deleting a missing or never-ingested document is not an error and keeps links to it', async () => {
+      await upsert(doc('a'), [], ['ghost']);
+      await store.deleteDocument(id('ghost'));
+      await store.deleteDocument(id('never'));
+      expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('ghost')]);
+      await upsert(doc('ghost'), [], []);
+      expect((await store.neighbours(id('ghost'))).linkedFrom).toEqual([ref('a')]);
+    });
+
+    it('parentId survives a parent that is not ingested yet, deleted, or replaced', async () => {
+      await upsert(doc('child', { parentId: id('parent') }), [], []);
+      expect((await store.getDocument(id('child')))?.parentId).toBe(id('parent'));
+      await upsert(doc('parent'), [], []);
+      await store.deleteDocument(id('parent'));
+      expect((await store.getDocument(id('child')))?.parentId).toBe(id('parent'));
+      await upsert(doc('child', { parentId: id('other') }), [], []);
+      expect((await store.getDocument(id('child')))?.parentId).toBe(id('other'));
+      await upsert(doc('child'), [], []);
+      expect(await store.getDocument(id('child'))).not.toHaveProperty('parentId');
+    });
+
+    it('countDocuments counts ingested documents only, not link or parent targets', async () => {
+      await upsert(doc('a', { parentId: id('p') }), [], ['x', 'y']);
+      await upsert(doc('b'), [], ['x', 'a']);
+      expect(await added()).toBe(2);
+      await upsert(doc('x'), [], []);
+      expect(await added()).toBe(3);
+      await store.deleteDocument(id('x'));
+      expect(await added()).toBe(2);
+    });
+  });
+}
+
+describe('Neo4jGraphStore without a server', () => {
+  let driver: Driver;
+  beforeAll(() => {
+    // Nothing listens on port 1. Short retry and connect budgets: the defaults retry for 30 s before giving up.
+    driver = neo4j.driver('bolt://127.0.0.1:1', neo4j.auth.basic('neo4j', 'x'), {
+      maxTransactionRetryTime: 500,
+      connectionTimeout: 1_000,
+    });
+  });
+  afterAll(async () => {
+    await driver.close();
+  });
+
+  it('reports an unreachable server as StoreUnavailableError on reads, writes and init', async () => {
+    const store = new Neo4jGraphStore(driver);
+    const calls: (() => Promise<unknown>)[] = [
+      () => store.init(),
+      () => store.countDocuments(),
+      () => store.getDocument('a'),
+      () =>
+        store.upsertDocument(
+          { id: 'a', source: 's', path: 'a.md', title: 'A', contentHash: 'h', updatedAt: '2024-05-01T00:00:00.000Z' },
+          [],
+          [],
+        ),
+      () => store.deleteDocument('a'),
+    ];
+    for (const call of calls) {
+      const error = await call().catch((e: unknown) => e);
+      expect(isStoreUnavailableError(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/^graph store unavailable/);
+    }
+  });
+});
