@@ -49,6 +49,8 @@ export interface ConnectorStats {
   last_sync: string | null;
   restarts: number;
   webhooks_buffered: number;
+  /** Verified webhook deliveries handed to this connector since it started. */
+  webhooks_received: number;
   webhook_signature_failures: number;
   /** The verification token a source sent, for the user to paste back into the source's UI. */
   webhook_verification_token: string | null;
@@ -174,6 +176,7 @@ export const connectorMachine = setup({
       last_sync: null,
       restarts: input.restarts,
       webhooks_buffered: 0,
+      webhooks_received: 0,
       webhook_signature_failures: 0,
       webhook_verification_token: null,
       rate_limited_until: null,
@@ -196,7 +199,11 @@ export const connectorMachine = setup({
       guard: 'hasBufferRoom',
       actions: assign({
         pendingWebhooks: ({ context, event }) => [...context.pendingWebhooks, { deliveryId: event.deliveryId, event: event.event, payload: event.payload }],
-        stats: ({ context }) => ({ ...context.stats, webhooks_buffered: context.pendingWebhooks.length + 1 }),
+        stats: ({ context }) => ({
+          ...context.stats,
+          webhooks_buffered: context.pendingWebhooks.length + 1,
+          webhooks_received: context.stats.webhooks_received + 1,
+        }),
       }),
     },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
