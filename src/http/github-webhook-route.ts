@@ -17,7 +17,7 @@ export type GithubWebhookConnector = Pick<ConnectorHandle, 'name' | 'deliverWebh
 /** The calls the route makes; `ConnectorManager` satisfies this structurally, tests pass a fake. */
 export interface GithubWebhookDeps {
   connectorsOfKind(kind: string): GithubWebhookConnector[];
-  readonly deliveries: Pick<DeliveryLog, 'firstDelivery'>;
+  readonly deliveries: Pick<DeliveryLog, 'firstDelivery' | 'forget'>;
   queueState(): { state: string; full: boolean };
 }
 
@@ -127,6 +127,8 @@ export function createGithubWebhookRoute(options: GithubWebhookRouteOptions): Mi
       }
       if (!first) continue;
       if (!plan.connector.deliverWebhook({ deliveryId, event, payload: plan.payload })) {
+        // Forget it, so GitHub's redelivery is handled instead of being answered as a duplicate.
+        await deps.deliveries.forget(`github:${plan.connector.name}`, deliveryId);
         logger.warn('GitHub delivery refused: connector webhook buffer full', { delivery_id: deliveryId, connector: plan.connector.name });
         refuseForNow(ctx, 'WEBHOOK_BUFFER_FULL', `connector ${plan.connector.name} has too many webhooks waiting; redeliver later`);
       }

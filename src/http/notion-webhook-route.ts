@@ -21,7 +21,7 @@ export type NotionWebhookConnector = Pick<ConnectorHandle, 'name' | 'deliverWebh
 /** The calls the route makes; `ConnectorManager` satisfies this structurally, tests pass a fake. */
 export interface NotionWebhookDeps {
   connectorsOfKind(kind: string): NotionWebhookConnector[];
-  readonly deliveries: Pick<DeliveryLog, 'firstDelivery'>;
+  readonly deliveries: Pick<DeliveryLog, 'firstDelivery' | 'forget'>;
   readonly webhookSecrets: WebhookSecretStore;
   queueState(): { state: string; full: boolean };
 }
@@ -136,7 +136,8 @@ export function createNotionWebhookRoute(options: NotionWebhookRouteOptions): Mi
     const first = await withRetryAfter(ctx, () => deps.deliveries.firstDelivery(`notion:${connector.name}`, eventId));
     if (!first) return answer(ctx, 200, { duplicate: true });
     if (!connector.deliverWebhook({ deliveryId: eventId, event: plan.deliver.type, payload: plan.deliver })) {
-      // The id stays recorded, so Notion's retry will be answered as a duplicate: the connector's next poll finds the change.
+      // Forget it, so Notion's retry is handled instead of being answered as a duplicate.
+      await deps.deliveries.forget(`notion:${connector.name}`, eventId);
       logger.warn('Notion delivery refused: connector webhook buffer full', { event_id: eventId, connector: connector.name });
       refuseForNow(ctx, 'WEBHOOK_BUFFER_FULL', `connector ${connector.name} has too many webhooks waiting; retry later`);
     }

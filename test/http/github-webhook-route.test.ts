@@ -79,6 +79,7 @@ class FakeManager implements GithubWebhookDeps {
         if (this.deliveryLogDown) throw new QueueUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
         return this.log.firstDelivery(source, deliveryId);
       },
+      forget: (source: string, deliveryId: string) => this.log.forget(source, deliveryId),
     };
   }
   queueState() {
@@ -431,6 +432,10 @@ describe('POST /webhooks/github', () => {
     gh.bufferFull = true;
     await expect503('WEBHOOK_BUFFER_FULL');
     expect(gh.delivered).toEqual([]);
+    // The refused delivery was forgotten: GitHub's redelivery of the same id is accepted, not taken as a duplicate.
+    gh.bufferFull = false;
+    expect((await post(url, newBranchPush, hookHeaders('push', newBranchPush))).status).toBe(202);
+    expect(gh.delivered).toHaveLength(1);
   });
 
   it('still answers pings and ignored pushes while the queue is unreachable', async () => {

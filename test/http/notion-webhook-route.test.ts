@@ -2,7 +2,7 @@ import { signWebhookPayload, verifyWebhookSignature } from '@notionhq/client';
 import Database from 'better-sqlite3';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
@@ -82,6 +82,7 @@ class FakeManager implements NotionWebhookDeps {
         this.failIfDown();
         return this.log.firstDelivery(source, deliveryId);
       },
+      forget: (source: string, deliveryId: string) => this.log.forget(source, deliveryId),
     };
   }
   get webhookSecrets() {
@@ -333,12 +334,25 @@ describe('POST /webhooks/notion: events', () => {
     expect(connector.delivered).toEqual([]);
   });
 
-  it('refuses a body over 1 MB with 413', async () => {
+  it('refuses a body over 1 MB with 413, by Content-Length or as counted while streaming', async () => {
     const { url, connector } = await verifiedApp();
+    const declared = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/webhooks/notion`, { method: 'POST', headers: { 'content-length': String(1024 * 1024 + 1) } });
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(declared).toBe(413);
     const big = JSON.stringify({ ...fixture('page.created.json'), padding: 'x'.repeat(1024 * 1024) });
-    const response = await post(url, big, { key: KEY });
-    expect(response.status).toBe(413);
-    expect((await jsonOf<ErrorBody>(response)).error.code).toBe('BODY_TOO_LARGE');
+    const chunks = [Buffer.from(big.slice(0, 1000)), Buffer.from(big.slice(1000))];
+    const stream = new ReadableStream({ pull: (c) => (chunks.length ? c.enqueue(chunks.shift()) : c.close()) });
+    const headers = { 'content-type': 'application/json', 'x-notion-signature': sign(KEY, big) };
+    const streamed = await fetch(`${url}/webhooks/notion`, { method: 'POST', body: stream, duplex: 'half', headers } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await jsonOf<ErrorBody>(streamed)).error.code).toBe('BODY_TOO_LARGE');
     expect(connector.delivered).toEqual([]);
   });
 

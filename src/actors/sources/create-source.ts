@@ -5,9 +5,11 @@ import type { DocumentSource } from './document-source.ts';
 import { GithubSource } from './github/github-source.ts';
 import { githubOptionsOf } from './github/github-options.ts';
 import { LocalFolderSource } from './local/local-folder-source.ts';
+import { NotionSource } from './notion/notion-source.ts';
+import { notionOptionsOf } from './notion/notion-options.ts';
 
 /** The kinds this build can poll; the others are accepted in inlet.yaml but refused when enabled. */
-export const AVAILABLE_KINDS = ['local', 'github'] as const;
+export const AVAILABLE_KINDS = ['local', 'github', 'notion'] as const;
 
 /** A connector's kind: explicit `kind`, else its name when the name is a kind (`github:` means GitHub). */
 export function kindOf(name: string, config: ConnectorConfig): string {
@@ -24,5 +26,6 @@ export function createSource(name: string, kind: string, config: ConnectorConfig
     return new LocalFolderSource({ name, root: resolve(path), extensions });
   }
   if (kind === 'github') return new GithubSource(name, githubOptionsOf(name, config), logger);
+  if (kind === 'notion') return new NotionSource(name, notionOptionsOf(name, config), logger);
   throw new Error(`connectors.${name}: connector kind '${kind}' is not available in this build (available: ${AVAILABLE_KINDS.join(', ')})`);
 }

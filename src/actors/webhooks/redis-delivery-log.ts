@@ -17,4 +17,12 @@ export class RedisDeliveryLog implements DeliveryLog {
       throw new QueueUnavailableError(error);
     }
   }
+
+  async forget(source: string, deliveryId: string): Promise<void> {
+    try {
+      await this.redis.del(`${this.prefix}:${source}:${deliveryId}`);
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import type { DeliveryLog } from './delivery-log.ts';
 export class SqliteDeliveryLog implements DeliveryLog {
   private readonly purge;
   private readonly insert;
+  private readonly remove;
 
   constructor(
     db: Database,
@@ -14,11 +15,16 @@ export class SqliteDeliveryLog implements DeliveryLog {
     db.exec('CREATE TABLE IF NOT EXISTS webhook_deliveries (source TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (source, id))');
     this.purge = db.prepare('DELETE FROM webhook_deliveries WHERE expires_at <= ?');
     this.insert = db.prepare('INSERT OR IGNORE INTO webhook_deliveries (source, id, expires_at) VALUES (?, ?, ?)');
+    this.remove = db.prepare('DELETE FROM webhook_deliveries WHERE source = ? AND id = ?');
   }
 
   async firstDelivery(source: string, deliveryId: string): Promise<boolean> {
     const now = this.now();
     this.purge.run(now);
     return this.insert.run(source, deliveryId, now + this.windowMs).changes === 1;
+  }
+
+  async forget(source: string, deliveryId: string): Promise<void> {
+    this.remove.run(source, deliveryId);
   }
 }

@@ -16,7 +16,7 @@ export interface NotionCursor {
 /** The cursor as saved, or null when there is none (or it is from another connector kind): a backfill follows. */
 export function readCursor(value: unknown): NotionCursor | null {
   const cursor = value as Partial<NotionCursor> | null;
-  if (!cursor || cursor.version !== 1 || typeof cursor.since !== 'string' || typeof cursor.hashes !== 'object') return null;
+  if (cursor?.version !== 1 || typeof cursor.since !== 'string' || typeof cursor.hashes !== 'object') return null;
   return { version: 1, since: cursor.since, hashes: { ...cursor.hashes }, parents: { ...cursor.parents }, lastDeletionCheck: cursor.lastDeletionCheck ?? new Date(0).toISOString() };
 }
 

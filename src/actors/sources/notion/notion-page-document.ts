@@ -46,7 +46,7 @@ export function renderPage(page: NotionPage, body: string): string {
         .filter(([, value]) => value !== '')
         .map(([name, value]) => `- **${name}:** ${value}`)
     : [];
-  return [title ? `# ${title}` : '', properties.join('\n'), body].filter((s) => s !== '').join('\n\n') + '\n';
+  return `${[title ? `# ${title}` : '', properties.join('\n'), body].filter((s) => s !== '').join('\n\n')}\n`;
 }
 
 /** A readable, stable path: the title's slug and the page id, like Notion's own URLs. */
