@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { block, type FakeNotion, startFakeNotion } from '../support/fake-notion.ts';
 import { eventually, startTempService, type TempService } from '../support/temp-service.ts';
@@ -29,5 +31,34 @@ describe('Notion connector in the running service', () => {
     expect(await service.backends.graph.getDocument(`notion:${parent}`)).not.toBeNull();
     const health = (await service.manager.health()).connectors.find((c) => c.name === 'notion')!;
     expect(health.source).toMatchObject({ scope: 'workspace', deletion_guard: 'ok' });
+  });
+});
+
+describe('Notion webhook end to end', () => {
+  it('verifies the subscription, then a signed page.content_updated ends with the page’s Markdown in the store', async () => {
+    notion = await startFakeNotion();
+    const page = notion.addPage({ title: 'Runbook', blocks: [block.paragraph('first version')] });
+    // Hidden from search: only the webhook can make the connector fetch this edit before the next poll.
+    service = await startTempService({ connectors: notionConnector(notion) });
+    await eventually('the backfill stored', () => service!.backends.graph.getDocument(`notion:${page}`));
+
+    const token = 'secret_verification_token_e2e';
+    const handshake = await fetch(`${service.url}/webhooks/notion`, { method: 'POST', body: JSON.stringify({ verification_token: token }) });
+    expect(handshake.status).toBe(200);
+    const health = (await service.manager.health()).connectors.find((c) => c.name === 'notion')!;
+    expect(health.stats.webhook_verification_token).toBe(token);
+
+    notion.editPage(page, { blocks: [block.heading(2, 'Escalation'), block.paragraph('second version, after the webhook')] });
+    notion.hideFromSearch(page);
+    const event = JSON.parse(readFileSync(new URL('../../../shared/fixtures/notion/webhooks/page.content_updated.json', import.meta.url), 'utf8'));
+    const body = JSON.stringify({ ...event, id: 'event-e2e-1', entity: { ...event.entity, id: page, type: 'page' } });
+    const signature = `sha256=${createHmac('sha256', token).update(body).digest('hex')}`;
+    const delivered = await fetch(`${service.url}/webhooks/notion`, { method: 'POST', headers: { 'x-notion-signature': signature }, body });
+    expect(delivered.status).toBe(200);
+    const stored = await eventually('the new Markdown stored', async () => {
+      const doc = await service!.backends.graph.getDocument(`notion:${page}`);
+      return doc?.chunks.some((c) => c.text.includes('second version')) ? doc : undefined;
+    });
+    expect(stored!.chunks.map((c) => c.heading)).toContain('Runbook > Escalation');
   });
 });
