@@ -1,22 +1,45 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { SearchResult } from '../../src/actors/search/search-documents.ts';
+import { neo4jAvailable } from '../support/neo4j-test-driver.ts';
+import { type QdrantContractServer, startQdrantContractServer } from '../support/qdrant-contract-server.ts';
 import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
 
 let service: TempService | undefined;
+let qdrant: QdrantContractServer | undefined;
 afterEach(async () => {
   await service?.stop();
+  await qdrant?.close();
   service = undefined;
+  qdrant = undefined;
 });
+
+/** The embedded stores, and the production ones: real Neo4j (the harness) with Qdrant's contract stand-in. */
+const storeSetups = [
+  { name: 'the embedded stores', available: true, yaml: async () => '' },
+  {
+    name: 'Neo4j and the Qdrant contract server',
+    available: neo4jAvailable,
+    yaml: async () => {
+      qdrant = await startQdrantContractServer();
+      return `stores:
+  graph: neo4j
+  vector: qdrant
+  neo4j: { uri: ${JSON.stringify(inject('neo4jUrl'))}, user: ${JSON.stringify(inject('neo4jUser'))}, password: ${JSON.stringify(inject('neo4jPassword'))} }
+  qdrant: { url: ${JSON.stringify(qdrant.url)}, collection: e2e_${Date.now()} }`;
+    },
+  },
+];
 
 const section = (title: string, words: string) => `## ${title}\n\n${`${words} `.repeat(60)}\n\n`;
 const longGuide = `# Release guide\n\nSee [install](install.md) and [rollback](rollback.md).\n\n${section('Build', 'compile the release artifacts')}${section('Publish', 'upload the release to the registry')}${section('Announce', 'write the release notes for users')}${section('Verify', 'check the release checksums')}`;
 const shortGuide = `# Release guide\n\nSee [install](install.md) and [rollback](rollback.md).\n\n${section('Build', 'compile the release artifacts')}${section('Publish', 'upload the release to the registry')}`;
 
-describe('search over what was ingested', () => {
+for (const setup of storeSetups) {
+describe.skipIf(!setup.available)(`search over what was ingested, on ${setup.name}`, () => {
   it('finds a document with its links, forgets removed chunks after an edit, and forgets the document after a delete', async () => {
-    service = await startTempService({ connector: ['max_retries: 0'] });
+    service = await startTempService({ connector: ['max_retries: 0'], yaml: await setup.yaml() });
     const { graph, vector } = service.backends;
     writeFileSync(join(service.docs, 'install.md'), '# Install\n\nInstall the package.\n');
     writeFileSync(join(service.docs, 'rollback.md'), '# Rollback\n\nRoll back a bad release.\n');
@@ -44,5 +67,9 @@ describe('search over what was ingested', () => {
     await eventually('release.md gone', async () => (await graph.getDocument('docs:release.md')) === null);
     expect(await pointsOfRelease()).toEqual([]);
     expect((await search('upload the release to the registry')).results.every((r) => r.document.id !== 'docs:release.md')).toBe(true);
+    if (qdrant) expect(qdrant.violations).toEqual([]);
+    // Clean up through the public API, so a shared Neo4j is left as found.
+    for (const id of ['docs:install.md', 'docs:rollback.md']) await graph.deleteDocument(id);
   });
 });
+}

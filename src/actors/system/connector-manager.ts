@@ -233,7 +233,7 @@ export class ConnectorManager {
   }
 
   private async boot(): Promise<void> {
-    this.backends = this.options.backends ?? (await openBackends(this.redis, this.config));
+    this.backends = this.options.backends ?? (await openBackends(this.redis, this.config, this.logger));
     const { queue, cursors, graph, vector, embedder } = this.backends;
     const random = this.options.random ?? Math.random;
     const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });

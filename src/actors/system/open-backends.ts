@@ -6,16 +6,24 @@ import * as sqliteVec from 'sqlite-vec';
 import type { InletConfig } from '../../config/schema.ts';
 import { RedisCursorStore } from '../cursor/redis-cursor-store.ts';
 import { SqliteCursorStore } from '../cursor/sqlite-cursor-store.ts';
-import { HashedEmbedder } from '../embed/hashed-embedder.ts';
+import neo4j from 'neo4j-driver';
+import { createEmbedder } from '../embed/create-embedder.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { GraphStore } from '../stores/graph-store.ts';
+import { Neo4jGraphStore } from '../stores/neo4j-graph-store.ts';
+import { createQdrantClient, QdrantVectorStore } from '../stores/qdrant-vector-store.ts';
+import type { VectorStore } from '../stores/vector-store.ts';
 import type { QueueOptions } from '../queue/ingestion-queue.ts';
 import { RedisQueue } from '../queue/redis-queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import { SqliteGraphStore } from '../stores/sqlite-graph-store.ts';
 import { SqliteVectorStore } from '../stores/sqlite-vector-store.ts';
+import { isStoreUnavailableError } from '../stores/store-errors.ts';
 import { RedisDeliveryLog } from '../webhooks/redis-delivery-log.ts';
 import { SqliteDeliveryLog } from '../webhooks/sqlite-delivery-log.ts';
 import { RedisWebhookSecretStore } from '../webhooks/redis-webhook-secret-store.ts';
 import { SqliteWebhookSecretStore } from '../webhooks/sqlite-webhook-secret-store.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 import type { Backends } from './backends.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
@@ -48,7 +56,7 @@ export function openDatabase(path: string): Database.Database {
  * Chooses the backends: the queue and cursors on Redis when a client is given, else in the SQLite file; the stores
  * are the embedded SQLite ones (Neo4j and Qdrant adapters plug in behind the same ports).
  */
-export async function openBackends(redis: Redis | null, config: InletConfig): Promise<Backends> {
+export async function openBackends(redis: Redis | null, config: InletConfig, logger: Logger = silentLogger): Promise<Backends> {
   const db = openDatabase(config.storage.path);
   const options = queueOptionsOf(config);
   const blocking = redis?.duplicate();
@@ -57,11 +65,12 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
   const windowMs = config.queue.dedupe_window_seconds * 1000;
   const deliveries = redis ? new RedisDeliveryLog(redis, `${config.queue.name}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
-  const graph = new SqliteGraphStore(db);
-  const vector = new SqliteVectorStore(db);
-  const embedder = new HashedEmbedder();
-  await graph.init();
-  await vector.init(embedder.dimension);
+  const closers: (() => Promise<void>)[] = [];
+  const graph = openGraphStore(config, db, closers);
+  const vector = openVectorStore(config, db);
+  const embedder: Embedder = await createEmbedder(config.embedder);
+  await initWithRetry(() => graph.init(), 'graph', logger);
+  await initWithRetry(() => vector.init(embedder.dimension), 'vector', logger);
   return {
     queue,
     cursors,
@@ -70,10 +79,44 @@ export async function openBackends(redis: Redis | null, config: InletConfig): Pr
     embedder,
     deliveries,
     webhookSecrets,
-    describe: `queue=${redis ? 'redis' : 'sqlite'}:${config.queue.name} stores=sqlite:${config.storage.path} embedder=${embedder.model}`,
+    describe: `queue=${redis ? 'redis' : 'sqlite'}:${config.queue.name} graph=${config.stores.graph} vector=${config.stores.vector} embedder=${embedder.model}`,
     async close() {
       await queue.close();
+      for (const close of closers) await close();
       db.close();
     },
   };
+}
+
+function openGraphStore(config: InletConfig, db: Database.Database, closers: (() => Promise<void>)[]): GraphStore {
+  if (config.stores.graph !== 'neo4j') return new SqliteGraphStore(db);
+  const { uri, user, password, database } = config.stores.neo4j;
+  const driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
+  closers.push(() => driver.close());
+  return new Neo4jGraphStore(driver, {
+    database: database || undefined,
+    sourceKind: (source) => config.connectors[source]?.kind ?? source,
+  });
+}
+
+function openVectorStore(config: InletConfig, db: Database.Database): VectorStore {
+  if (config.stores.vector !== 'qdrant') return new SqliteVectorStore(db);
+  const { url, api_key, collection } = config.stores.qdrant;
+  return new QdrantVectorStore(createQdrantClient(url, api_key || undefined), collection);
+}
+
+/**
+ * Neo4j and Qdrant may still be starting when inlet starts (compose waits for their health checks, a plain host
+ * may not): try for about a minute before giving up with the store's own error.
+ */
+async function initWithRetry(init: () => Promise<void>, store: string, logger: Logger, attempts = 12): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await init();
+    } catch (error) {
+      if (attempt >= attempts || !isStoreUnavailableError(error)) throw error;
+      logger.warn(`${store} store not reachable yet`, { attempt, of: attempts, error });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+    }
+  }
 }
