@@ -2,17 +2,21 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { SearchResult } from '../../src/actors/search/search-documents.ts';
+import { lockNeo4j } from '../support/neo4j-lock.ts';
 import { neo4jAvailable } from '../support/neo4j-test-driver.ts';
 import { type QdrantContractServer, startQdrantContractServer } from '../support/qdrant-contract-server.ts';
 import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
 
 let service: TempService | undefined;
 let qdrant: QdrantContractServer | undefined;
+let releaseNeo4j: (() => void) | undefined;
 afterEach(async () => {
   await service?.stop();
   await qdrant?.close();
+  releaseNeo4j?.();
   service = undefined;
   qdrant = undefined;
+  releaseNeo4j = undefined;
 });
 
 /** The embedded stores, and the production ones: real Neo4j (the harness) with Qdrant's contract stand-in. */
@@ -22,6 +26,7 @@ const storeSetups = [
     name: 'Neo4j and the Qdrant contract server',
     available: neo4jAvailable,
     yaml: async () => {
+      releaseNeo4j = await lockNeo4j(inject('neo4jUrl'));
       qdrant = await startQdrantContractServer();
       return `stores:
   graph: neo4j

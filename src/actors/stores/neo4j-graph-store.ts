@@ -1,6 +1,6 @@
 import neo4j, { type Driver, type Integer, type ManagedTransaction } from 'neo4j-driver';
 import { CONNECTOR_KINDS } from '../../config/schema.ts';
-import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, StoredDocument } from './graph-store.ts';
+import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import * as cypher from './neo4j-graph-cypher.ts';
 import { wrapNeo4jError } from './neo4j-store-error.ts';
 
@@ -64,22 +64,38 @@ export class Neo4jGraphStore implements GraphStore {
 
   /** Merges the document, its source and parent edge, replaces its chunks and outgoing links; one transaction. */
   async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
+    await this.write((tx) => this.upsertIn(tx, document, chunks, linksTo));
+  }
+
+  /** Removes the document, its chunks and outgoing edges; incoming links stay, ending at a placeholder. */
+  async deleteDocument(docId: string): Promise<void> {
+    await this.write((tx) => this.deleteIn(tx, docId));
+  }
+
+  /** All writes, in order, in one transaction: one commit instead of one per document. */
+  async applyBatch(writes: GraphWrite[]): Promise<void> {
+    await this.write(async (tx) => {
+      for (const w of writes) {
+        if (w.kind === 'delete') await this.deleteIn(tx, w.docId);
+        else await this.upsertIn(tx, w.document, w.chunks, w.linksTo);
+      }
+    });
+  }
+
+  private async upsertIn(tx: ManagedTransaction, document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]) {
     const id = document.id;
     const doc = { ...document, url: document.url ?? null };
     const chunkParams = chunks.map((c) => ({ id: c.id, index: neo4j.int(c.index), heading: c.heading, text: c.text }));
     // Duplicates keep their first position, as the embedded store's INSERT OR IGNORE does.
     const links = [...new Set(linksTo)];
-    await this.write(async (tx) => {
-      await tx.run(cypher.UPSERT_DOCUMENT, { doc, kind: this.sourceKind(document.source) ?? null });
-      await tx.run(cypher.REPLACE_PARENT, { id, parentId: document.parentId ?? null });
-      await tx.run(cypher.REPLACE_CHUNKS, { id, chunks: chunkParams });
-      await tx.run(cypher.REPLACE_LINKS, { id, links });
-    });
+    await tx.run(cypher.UPSERT_DOCUMENT, { doc, kind: this.sourceKind(document.source) ?? null });
+    await tx.run(cypher.REPLACE_PARENT, { id, parentId: document.parentId ?? null });
+    await tx.run(cypher.REPLACE_CHUNKS, { id, chunks: chunkParams });
+    await tx.run(cypher.REPLACE_LINKS, { id, links });
   }
 
-  /** Removes the document, its chunks and outgoing edges; incoming links stay, ending at a placeholder. */
-  async deleteDocument(docId: string): Promise<void> {
-    await this.write((tx) => tx.run(cypher.DELETE_DOCUMENT, { id: docId }));
+  private async deleteIn(tx: ManagedTransaction, docId: string) {
+    await tx.run(cypher.DELETE_DOCUMENT, { id: docId });
   }
 
   /** The ingested document with its chunks (by index) and outgoing links (in written order), or null. */
