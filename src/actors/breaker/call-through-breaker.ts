@@ -29,13 +29,17 @@ export async function callThroughBreaker<T>(
     throw new BreakerOpenError(connector);
   }
   breaker.send({ type: 'CALL', at });
+  // A call still in flight when its connector stops must not report to the stopped breaker.
+  const report = (event: Parameters<BreakerActor['send']>[0]) => {
+    if (breaker.getSnapshot().status === 'active') breaker.send(event);
+  };
   try {
     const result = await call();
-    breaker.send({ type: 'SUCCESS', at: now() });
+    report({ type: 'SUCCESS', at: now() });
     return result;
   } catch (error) {
-    if (isOutage(error)) breaker.send({ type: 'FAILURE', at: now(), error: error instanceof Error ? error.message : String(error) });
-    else breaker.send({ type: 'SUCCESS', at: now() });
+    if (isOutage(error)) report({ type: 'FAILURE', at: now(), error: error instanceof Error ? error.message : String(error) });
+    else report({ type: 'SUCCESS', at: now() });
     throw error;
   }
 }
