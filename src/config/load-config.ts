@@ -51,8 +51,24 @@ function fillTokensFromEnv(expanded: Record<string, unknown>, env: Record<string
   if (!connectors || typeof connectors !== 'object') return;
   for (const [name, section] of Object.entries(connectors as Record<string, Record<string, unknown>>)) {
     if (!section || typeof section !== 'object' || section.token) continue;
-    const variable = TOKEN_VARIABLES[String(section.kind ?? name)];
+    const kind = String(section.kind ?? name);
+    if (kind === 'confluence') fillConfluenceCredentials(section, env);
+    const variable = TOKEN_VARIABLES[kind];
     if (variable && env[variable]) section.token = env[variable];
+  }
+}
+
+/**
+ * Confluence Cloud: CONFLUENCE_EMAIL + CONFLUENCE_API_TOKEN (basic auth; the e-mail goes to `metadata.email`);
+ * Data Center: CONFLUENCE_PAT (bearer). The token lands in `token`, so `secretsOf` redacts it.
+ */
+function fillConfluenceCredentials(section: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  const metadata = section.metadata && typeof section.metadata === 'object' ? (section.metadata as Record<string, unknown>) : {};
+  if (env.CONFLUENCE_API_TOKEN && (metadata.email || env.CONFLUENCE_EMAIL)) {
+    section.token = env.CONFLUENCE_API_TOKEN;
+    section.metadata = { ...metadata, email: metadata.email || env.CONFLUENCE_EMAIL };
+  } else if (env.CONFLUENCE_PAT) {
+    section.token = env.CONFLUENCE_PAT;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../actors/log/logger.ts';
 import type { SearchFn } from '../actors/search/search-documents.ts';
 import type { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { adminGuard } from './admin-guard.ts';
+import { createConfluenceWebhookRoute } from './confluence-webhook-route.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
@@ -43,6 +44,7 @@ export function createApp({ manager, logger, adminToken, allowUnsignedWebhooks, 
 
   router.post('/webhooks/github', createGithubWebhookRoute({ deps: manager, logger, allowUnsignedWebhooks }));
   router.post('/webhooks/notion', createNotionWebhookRoute({ deps: manager, logger }));
+  router.post('/webhooks/confluence', createConfluenceWebhookRoute({ deps: manager, logger }));
 
   router.get('/search', createSearchRoute(search));
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { ConnectorConfig } from '../../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
+import { confluenceOptionsOf } from './confluence/confluence-options.ts';
+import { ConfluenceSource } from './confluence/confluence-source.ts';
 import type { DocumentSource } from './document-source.ts';
 import { GithubSource } from './github/github-source.ts';
 import { githubOptionsOf } from './github/github-options.ts';
@@ -9,7 +11,7 @@ import { NotionSource } from './notion/notion-source.ts';
 import { notionOptionsOf } from './notion/notion-options.ts';
 
 /** The kinds this build can poll; the others are accepted in inlet.yaml but refused when enabled. */
-export const AVAILABLE_KINDS = ['local', 'github', 'notion'] as const;
+export const AVAILABLE_KINDS = ['local', 'github', 'notion', 'confluence'] as const;
 
 /** A connector's kind: explicit `kind`, else its name when the name is a kind (`github:` means GitHub). */
 export function kindOf(name: string, config: ConnectorConfig): string {
@@ -27,5 +29,6 @@ export function createSource(name: string, kind: string, config: ConnectorConfig
   }
   if (kind === 'github') return new GithubSource(name, githubOptionsOf(name, config), logger);
   if (kind === 'notion') return new NotionSource(name, notionOptionsOf(name, config), logger);
+  if (kind === 'confluence') return new ConfluenceSource(name, confluenceOptionsOf(name, config), logger);
   throw new Error(`connectors.${name}: connector kind '${kind}' is not available in this build (available: ${AVAILABLE_KINDS.join(', ')})`);
 }

@@ -1,0 +1,130 @@
+import { classifyConfluenceAnswer, isConfluenceHttpError } from './confluence-errors.ts';
+import type { ConfluenceOptions } from './confluence-options.ts';
+import { type ConfluenceClock, ConfluencePacer, systemClock } from './confluence-pacer.ts';
+import type { V1Content, V1List, V2List, V2Page, V2Space } from './confluence-types.ts';
+
+/** What v1 calls expand: the body, version, ancestors (for CHILD_OF) and space key. */
+export const V1_EXPAND = 'body.storage,version,ancestors,space';
+
+/** One listing page and where the next one is (an absolute URL), if any. */
+export interface Listed<T> {
+  results: T[];
+  next: string | undefined;
+  base: string;
+}
+
+/**
+ * The few Confluence REST calls the connector makes, with `fetch`: each paced by the rate-limit headers, with a
+ * timeout, and each failure classified where it is thrown. No retries here: the connector's statechart retries polls.
+ */
+export class ConfluenceClient {
+  readonly pacer: ConfluencePacer;
+  /** Rate-limit answers seen (429), for health. */
+  readonly counters = { rate_limited: 0 };
+
+  constructor(
+    private readonly connector: string,
+    private readonly options: ConfluenceOptions,
+    clock: ConfluenceClock = systemClock,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.pacer = new ConfluencePacer(options.nearLimitPauseMs, clock);
+  }
+
+  /** Cloud: space key → id (`GET /api/v2/spaces?keys=`). */
+  async spaceIds(keys: string[]): Promise<V2Space[]> {
+    const answer = await this.get<V2List<V2Space>>(this.url(`/api/v2/spaces?keys=${keys.map(encodeURIComponent).join(',')}&limit=250`));
+    return answer.body.results;
+  }
+
+  /** Cloud: one page of a space's pages or blog posts, with bodies unless `bare` (`/api/v2/spaces/{id}/pages`). */
+  async v2SpaceContent(spaceId: string, type: 'page' | 'blogpost', bare: boolean, next?: string): Promise<Listed<V2Page>> {
+    const path = `/api/v2/spaces/${encodeURIComponent(spaceId)}/${type === 'page' ? 'pages' : 'blogposts'}?limit=${this.options.pageSize}${bare ? '' : '&body-format=storage'}`;
+    return this.listed<V2Page>(next ?? this.url(path), 'v2');
+  }
+
+  /** Cloud: one page or blog post, or null when it is gone for good (404). */
+  async v2Content(id: string, type: 'page' | 'blogpost'): Promise<V2Page | null> {
+    const path = `/api/v2/${type === 'page' ? 'pages' : 'blogposts'}/${encodeURIComponent(id)}?body-format=storage`;
+    return this.orNull(async () => (await this.get<V2Page>(this.url(path))).body);
+  }
+
+  /** Data Center: one page of a space's content (`/rest/api/content?spaceKey=&type=`), expanded unless `bare`. */
+  v1SpaceContent(spaceKey: string, type: 'page' | 'blogpost', bare: boolean, next?: string): Promise<Listed<V1Content>> {
+    const expand = bare ? 'version' : V1_EXPAND;
+    const path = `/rest/api/content?spaceKey=${encodeURIComponent(spaceKey)}&type=${type}&expand=${expand}&start=0&limit=${this.options.pageSize}`;
+    return this.listed<V1Content>(next ?? this.url(path), 'v1');
+  }
+
+  /** Data Center: one page or blog post, whatever its status, or null when purged (404). */
+  async v1Content(id: string): Promise<V1Content | null> {
+    const path = `/rest/api/content/${encodeURIComponent(id)}?status=any&expand=${V1_EXPAND}`;
+    return this.orNull(async () => (await this.get<V1Content>(this.url(path))).body);
+  }
+
+  /** Both flavors: one page of a CQL search (`/rest/api/content/search`), expanded. */
+  search(cql: string, next?: string): Promise<Listed<V1Content>> {
+    const path = `/rest/api/content/search?cql=${encodeURIComponent(cql)}&expand=${V1_EXPAND}&limit=${this.options.pageSize}`;
+    return this.listed<V1Content>(next ?? this.url(path), 'v1');
+  }
+
+  private url(path: string): string {
+    return `${this.options.baseUrl}${path}`;
+  }
+
+  private async listed<T>(url: string, api: 'v1' | 'v2'): Promise<Listed<T>> {
+    const { body, headers } = await this.get<V1List<T>>(url);
+    const base = body._links?.base ?? this.options.baseUrl;
+    const link = /<([^>]+)>;\s*rel="next"/.exec(headers.get('link') ?? '')?.[1];
+    const next = body._links?.next ?? link;
+    return { results: body.results ?? [], next: next ? this.resolveNext(next, api) : undefined, base };
+  }
+
+  /**
+   * v2 next links are relative to the host (`/wiki/api/v2/...`), v1 ones to the site root (`/rest/api/...`,
+   * to be prefixed with `_links.base`, which includes `/wiki` or a Data Center context path).
+   */
+  private resolveNext(next: string, api: 'v1' | 'v2'): string {
+    if (/^https?:\/\//.test(next)) return next;
+    const site = new URL(this.options.baseUrl);
+    const prefix = site.pathname.replace(/\/+$/, '');
+    if (api === 'v2' || (prefix !== '' && next.startsWith(`${prefix}/`))) return new URL(next, site.origin).toString();
+    return `${this.options.baseUrl}${next}`;
+  }
+
+  private async orNull<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isConfluenceHttpError(error) && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  private async get<T>(url: string): Promise<{ body: T; headers: Headers }> {
+    await this.pacer.take();
+    const response = await this.fetchImpl(url, {
+      headers: { accept: 'application/json', ...this.authorization() },
+      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+    });
+    this.pacer.observe(response.headers);
+    if (!response.ok) {
+      if (response.status === 429) this.counters.rate_limited++;
+      const detail = await response.text().catch(() => '');
+      throw classifyConfluenceAnswer(this.connector, response.status, response.headers, detail, this.credentialNames);
+    }
+    return { body: (await response.json()) as T, headers: response.headers };
+  }
+
+  /** Cloud: basic auth with e-mail and API token; Data Center: the personal access token as a bearer token. */
+  private authorization(): Record<string, string> {
+    const { email, token } = this.options;
+    if (token === '') return {};
+    if (email !== '') return { authorization: `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}` };
+    return { authorization: `Bearer ${token}` };
+  }
+
+  private get credentialNames(): string {
+    return this.options.email !== '' ? 'CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN' : 'CONFLUENCE_PAT';
+  }
+}

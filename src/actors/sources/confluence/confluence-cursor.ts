@@ -1,0 +1,48 @@
+/** What the Confluence connector remembers between polls. */
+export interface ConfluenceCursor {
+  version: 1;
+  /**
+   * The newest modification seen minus the overlap, as a UTC instant (ISO 8601). Never a site-local time: the delta
+   * query converts it with the time-zone slack (confluence-cql.ts), so a zone or DST shift cannot skip a change.
+   */
+  since: string;
+  /** pageId → `<version>/<parentId>` of every page known to be ingested: the re-read window is deduplicated by it. */
+  pages: Record<string, string>;
+  /** pageId → `page` | `blogpost`, to fetch a known id from the right v2 endpoint. */
+  types: Record<string, 'page' | 'blogpost'>;
+  /** When the ids in the spaces were last listed to find silent deletions (ISO 8601). */
+  lastDeletionCheck: string;
+}
+
+/** The cursor as saved, or null when there is none (or it is from another connector kind): a backfill follows. */
+export function readCursor(value: unknown): ConfluenceCursor | null {
+  const cursor = value as Partial<ConfluenceCursor> | null;
+  if (cursor?.version !== 1 || typeof cursor.since !== 'string' || typeof cursor.pages !== 'object' || cursor.pages === null) return null;
+  return {
+    version: 1,
+    since: cursor.since,
+    pages: { ...cursor.pages },
+    types: { ...cursor.types },
+    lastDeletionCheck: cursor.lastDeletionCheck ?? new Date(0).toISOString(),
+  };
+}
+
+/** What the deletion check decided. */
+export interface DeletionJudgement {
+  /** Known pages not listed in the spaces any more. */
+  missing: string[];
+  /** True when too many are missing at once to trust the listing: nothing is deleted. */
+  tripped: boolean;
+  /** For health: `ok`, or `tripped: N of M pages missing`. */
+  report: string;
+}
+
+/**
+ * The Notion connector's mass-deletion guard (notion-cursor.ts), for Confluence: more than `maxShare` of the known
+ * pages missing at once looks like lost permissions or a listing outage rather than deletions, so nothing is deleted.
+ */
+export function judgeDeletions(known: string[], listed: ReadonlySet<string>, maxShare: number): DeletionJudgement {
+  const missing = known.filter((id) => !listed.has(id));
+  const tripped = known.length > 0 && missing.length / known.length > maxShare;
+  return { missing, tripped, report: tripped ? `tripped: ${missing.length} of ${known.length} pages missing` : 'ok' };
+}
