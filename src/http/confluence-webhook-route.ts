@@ -1,6 +1,5 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
-import { isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
 import type { DeliveryLog } from '../actors/webhooks/delivery-log.ts';
 import type { ConnectorConfig } from '../config/schema.ts';
@@ -8,6 +7,7 @@ import { verifyConfluenceSharedSecret, verifyConfluenceSignature } from './confl
 import { planConfluenceEvent } from './confluence-webhook-event.ts';
 import { HttpError } from './http-error.ts';
 import { readRawBody } from './read-raw-body.ts';
+import { answer, parseJsonObject, refuseForNow, withRetryAfter } from './webhook-replies.ts';
 
 /** Largest Confluence delivery accepted, in bytes: page events carry metadata, not bodies, so 1 MB is generous. */
 export const CONFLUENCE_PAYLOAD_CAP_BYTES = 1024 * 1024;
@@ -35,9 +35,6 @@ export interface ConfluenceWebhookRouteOptions {
 }
 
 /** A hint for the sender; Data Center does not retry failed deliveries, and the next poll finds the change anyway. */
-const RETRY_AFTER_SECONDS = '60';
-
-type Json = Record<string, unknown>;
 
 /**
  * `POST /webhooks/confluence[?connector=<name>][&event=<name>]`: authenticates the delivery by X-Hub-Signature
@@ -68,7 +65,7 @@ export function createConfluenceWebhookRoute(options: ConfluenceWebhookRouteOpti
       throw new HttpError(401, 'BAD_SIGNATURE', reason);
     }
 
-    const body = parseObject(raw);
+    const body = parseJsonObject(raw);
     if (body === undefined) throw new HttpError(400, 'BAD_JSON', 'the body is not a JSON object');
     const plan = planConfluenceEvent(body, typeof ctx.query.event === 'string' ? ctx.query.event : undefined);
     if ('malformed' in plan) throw new HttpError(400, 'BAD_EVENT', `the event has no ${plan.malformed}`);
@@ -107,31 +104,3 @@ function pickConnector(connectors: ConfluenceWebhookConnector[], query: string |
   return chosen;
 }
 
-/** Runs a call to the delivery log; when it is unreachable the error middleware answers 503, with this hint added. */
-async function withRetryAfter<T>(ctx: Context, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isQueueUnavailableError(error)) ctx.set('Retry-After', RETRY_AFTER_SECONDS);
-    throw error;
-  }
-}
-
-function answer(ctx: Context, status: number, body: Json): void {
-  ctx.status = status;
-  ctx.body = body;
-}
-
-function refuseForNow(ctx: Context, code: string, message: string): never {
-  ctx.set('Retry-After', RETRY_AFTER_SECONDS);
-  throw new HttpError(503, code, message);
-}
-
-function parseObject(raw: Buffer): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,4 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
 import { isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
@@ -8,6 +8,7 @@ import { collectPushChanges, type PushCommitFiles } from './collect-push-changes
 import { HttpError } from './http-error.ts';
 import { GITHUB_PAYLOAD_CAP_BYTES, readRawBody } from './read-raw-body.ts';
 import { verifyGithubSignature } from './verify-github-signature.ts';
+import { answer, type Json, parseJsonObject, refuseForNow, RETRY_AFTER_SECONDS } from './webhook-replies.ts';
 
 /** The part of a connector handle the route uses; `ConnectorHandle` satisfies it. */
 export type GithubWebhookConnector = Pick<ConnectorHandle, 'name' | 'deliverWebhook' | 'recordWebhookRejection'> & {
@@ -32,11 +33,9 @@ export interface GithubWebhookRouteOptions {
 }
 
 /** Seconds GitHub's user is told to wait: no automatic retry exists, and the next poll finds the change anyway. */
-const RETRY_AFTER_SECONDS = '60';
 /** GitHub lists at most 3000 files per commit in a push payload; a list this long may be cut short. */
 const FILES_PER_COMMIT_CAP = 3000;
 
-type Json = Record<string, unknown>;
 type PushPlan = { connector: GithubWebhookConnector; ignored: string } | { connector: GithubWebhookConnector; payload: Json; changes: number };
 
 /**
@@ -55,7 +54,7 @@ export function createGithubWebhookRoute(options: GithubWebhookRouteOptions): Mi
     const deliveryId = ctx.get('x-github-delivery');
     const event = ctx.get('x-github-event');
     const signature = ctx.get('x-hub-signature-256') || undefined;
-    const body = parseObject(raw);
+    const body = parseJsonObject(raw);
     // Unverified until a secret checks out: used only to pick whose secret to try and whose rejection to count.
     const fullName = repositoryOf(body)?.full_name;
     const claimed = typeof fullName === 'string' ? connectors.filter((c) => isRepositoryOf(c, fullName)) : [];
@@ -162,26 +161,6 @@ function planPush(connector: GithubWebhookConnector, body: Json): PushPlan {
     changes: changes.size,
     payload: { before: body.before, after: body.after, forced, ref, changes: Object.fromEntries(changes), truncated },
   };
-}
-
-function answer(ctx: Context, status: number, body: Json): void {
-  ctx.status = status;
-  ctx.body = body;
-}
-
-/** A 503 GitHub shows as failed, so the user can redeliver; the connector's next poll finds the change regardless. */
-function refuseForNow(ctx: Context, code: string, message: string): never {
-  ctx.set('Retry-After', RETRY_AFTER_SECONDS);
-  throw new HttpError(503, code, message);
-}
-
-function parseObject(raw: Buffer): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function repositoryOf(body: Json | undefined): Json | undefined {

@@ -1,6 +1,5 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
-import { isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
 import type { DeliveryLog } from '../actors/webhooks/delivery-log.ts';
 import type { WebhookSecretStore } from '../actors/webhooks/webhook-secret-store.ts';
@@ -9,6 +8,7 @@ import { HttpError } from './http-error.ts';
 import { verifyNotionSignature } from './notion-signature.ts';
 import { planNotionEvent } from './notion-webhook-event.ts';
 import { readRawBody } from './read-raw-body.ts';
+import { answer, type Json, parseJsonObject, refuseForNow, withRetryAfter } from './webhook-replies.ts';
 
 /** Largest Notion delivery accepted, in bytes: events are thin signals of a few KB, so 1 MB is generous. */
 export const NOTION_PAYLOAD_CAP_BYTES = 1024 * 1024;
@@ -35,10 +35,8 @@ export interface NotionWebhookRouteOptions {
 }
 
 /** Notion retries a failed delivery on its own schedule (up to 8 attempts); this is a hint for anything else. */
-const RETRY_AFTER_SECONDS = '60';
 const PASTE_TOKEN = 'paste the token shown in the inlet log or in /webhooks/health into Notion to verify the subscription';
 
-type Json = Record<string, unknown>;
 type SigningKey = { value: string; from: 'config' | 'store' };
 
 /**
@@ -67,7 +65,7 @@ export function createNotionWebhookRoute(options: NotionWebhookRouteOptions): Mi
     const connector = pickConnector(deps.connectorsOfKind('notion'), ctx.query.connector);
     const raw = await readRawBody(ctx.req, maxBodyBytes);
     const signature = ctx.get('x-notion-signature') || undefined;
-    const body = parseObject(raw);
+    const body = parseJsonObject(raw);
     const token = verificationTokenOf(body);
 
     if (token !== undefined) {
@@ -174,31 +172,3 @@ function verificationTokenOf(body: Json | undefined): string | undefined {
   return keys.length === 1 && typeof token === 'string' && token !== '' ? token : undefined;
 }
 
-/** Runs a call to Redis or SQLite; when it is unreachable the error middleware answers 503, with this hint added. */
-async function withRetryAfter<T>(ctx: Context, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isQueueUnavailableError(error)) ctx.set('Retry-After', RETRY_AFTER_SECONDS);
-    throw error;
-  }
-}
-
-function answer(ctx: Context, status: number, body: Json): void {
-  ctx.status = status;
-  ctx.body = body;
-}
-
-function refuseForNow(ctx: Context, code: string, message: string): never {
-  ctx.set('Retry-After', RETRY_AFTER_SECONDS);
-  throw new HttpError(503, code, message);
-}
-
-function parseObject(raw: Buffer): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}

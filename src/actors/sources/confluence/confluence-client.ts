@@ -1,6 +1,7 @@
 import { classifyConfluenceAnswer, isConfluenceHttpError } from './confluence-errors.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
-import { type ConfluenceClock, ConfluencePacer, systemClock } from './confluence-pacer.ts';
+import { ConfluencePacer } from './confluence-pacer.ts';
+import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import type { V1Content, V1List, V2List, V2Page, V2Space } from './confluence-types.ts';
 
 /** What v1 calls expand: the body, version, ancestors (for CHILD_OF) and space key. */
@@ -25,7 +26,7 @@ export class ConfluenceClient {
   constructor(
     private readonly connector: string,
     private readonly options: ConfluenceOptions,
-    clock: ConfluenceClock = systemClock,
+    clock: PacerClock = systemClock,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
     this.pacer = new ConfluencePacer(options.nearLimitPauseMs, clock);

@@ -26,23 +26,3 @@ export function readCursor(value: unknown): ConfluenceCursor | null {
     lastDeletionCheck: cursor.lastDeletionCheck ?? new Date(0).toISOString(),
   };
 }
-
-/** What the deletion check decided. */
-export interface DeletionJudgement {
-  /** Known pages not listed in the spaces any more. */
-  missing: string[];
-  /** True when too many are missing at once to trust the listing: nothing is deleted. */
-  tripped: boolean;
-  /** For health: `ok`, or `tripped: N of M pages missing`. */
-  report: string;
-}
-
-/**
- * The Notion connector's mass-deletion guard (notion-cursor.ts), for Confluence: more than `maxShare` of the known
- * pages missing at once looks like lost permissions or a listing outage rather than deletions, so nothing is deleted.
- */
-export function judgeDeletions(known: string[], listed: ReadonlySet<string>, maxShare: number): DeletionJudgement {
-  const missing = known.filter((id) => !listed.has(id));
-  const tripped = known.length > 0 && missing.length / known.length > maxShare;
-  return { missing, tripped, report: tripped ? `tripped: ${missing.length} of ${known.length} pages missing` : 'ok' };
-}

@@ -1,14 +1,4 @@
-/** A clock and a way to wait on it; injectable so tests run on simulated time. */
-export interface ConfluenceClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-/** The real clock. */
-export const systemClock: ConfluenceClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { PacerClock } from '../pacer-clock.ts';
 
 /** Remaining requests under which the connector slows down even without `X-RateLimit-NearLimit`. */
 const LOW_REMAINING = 10;
@@ -26,7 +16,7 @@ export class ConfluencePacer {
 
   constructor(
     private readonly pauseMs: number,
-    private readonly clock: ConfluenceClock,
+    private readonly clock: PacerClock,
   ) {}
 
   /** Resolves when the caller may send its request. */

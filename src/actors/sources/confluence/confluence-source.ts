@@ -5,10 +5,11 @@ import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts'
 import { type ConfluenceApi, collectAll, guardedApi } from './confluence-api.ts';
 import { ConfluenceClient } from './confluence-client.ts';
 import { deltaCql } from './confluence-cql.ts';
-import { type ConfluenceCursor, judgeDeletions, readCursor } from './confluence-cursor.ts';
+import { type ConfluenceCursor, readCursor } from './confluence-cursor.ts';
+import { judgeDeletions } from '../judge-deletions.ts';
 import { isConfluenceHttpError } from './confluence-errors.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
-import { type ConfluenceClock, systemClock } from './confluence-pacer.ts';
+import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import { ConfluencePollRun } from './confluence-poll-run.ts';
 import type { ConfluencePage } from './confluence-types.ts';
 
@@ -21,7 +22,7 @@ export interface ConfluenceHint {
 
 /** Test seams: the clock (pacing, cursor) and the fetch the client uses. */
 export interface ConfluenceSourceDeps {
-  clock?: ConfluenceClock;
+  clock?: PacerClock;
   fetch?: typeof fetch;
 }
 
@@ -35,7 +36,7 @@ export interface ConfluenceSourceDeps {
  */
 export class ConfluenceSource implements DocumentSource {
   private readonly client: ConfluenceClient;
-  private readonly clock: ConfluenceClock;
+  private readonly clock: PacerClock;
   /** Space key → id (Cloud), resolved once per process. */
   private readonly spaceIds = new Map<string, string>();
   private readonly figures = { unchanged_skipped: 0, out_of_scope: 0 };

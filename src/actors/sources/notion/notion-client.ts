@@ -1,7 +1,8 @@
 import { Client, LogLevel } from '@notionhq/client';
 import { classifyNotionError, isNotFound } from './notion-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
-import { type PacerClock, RequestPacer, systemClock } from './notion-pacer.ts';
+import { RequestPacer } from './notion-pacer.ts';
+import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import type { NotionBlock, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
 
 /** The API version this connector speaks (databases hold data sources; `dataSources.query`). */

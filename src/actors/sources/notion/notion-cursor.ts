@@ -19,23 +19,3 @@ export function readCursor(value: unknown): NotionCursor | null {
   if (cursor?.version !== 1 || typeof cursor.since !== 'string' || typeof cursor.hashes !== 'object') return null;
   return { version: 1, since: cursor.since, hashes: { ...cursor.hashes }, parents: { ...cursor.parents }, lastDeletionCheck: cursor.lastDeletionCheck ?? new Date(0).toISOString() };
 }
-
-/** What the deletion check decided. */
-export interface DeletionJudgement {
-  /** Known pages not listed in scope any more. */
-  missing: string[];
-  /** True when too many are missing at once to trust the listing: nothing is deleted. */
-  tripped: boolean;
-  /** For health: `ok`, or `tripped: N of M pages missing`. */
-  report: string;
-}
-
-/**
- * Compares the pages known to be ingested with those listed now. More than `maxShare` of them missing at once
- * looks like lost sharing or a search outage rather than deletions, so the check then deletes nothing.
- */
-export function judgeDeletions(known: string[], listed: ReadonlySet<string>, maxShare: number): DeletionJudgement {
-  const missing = known.filter((id) => !listed.has(id));
-  const tripped = known.length > 0 && missing.length / known.length > maxShare;
-  return { missing, tripped, report: tripped ? `tripped: ${missing.length} of ${known.length} pages missing` : 'ok' };
-}

@@ -1,14 +1,4 @@
-/** A clock and a way to wait on it; injectable so tests run on simulated time. */
-export interface PacerClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-/** The real clock. */
-export const systemClock: PacerClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import { type PacerClock, systemClock } from '../pacer-clock.ts';
 
 /**
  * Spaces requests at least `1 / requestsPerSecond` apart, so the connector stays under Notion's average of three

@@ -5,9 +5,10 @@ import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts'
 import { collectAll, guardedApi } from './notion-api.ts';
 import type { UnsupportedCounts } from './notion-blocks-to-markdown.ts';
 import { NotionClient } from './notion-client.ts';
-import { type NotionCursor, judgeDeletions, readCursor } from './notion-cursor.ts';
+import { type NotionCursor, readCursor } from './notion-cursor.ts';
+import { judgeDeletions } from '../judge-deletions.ts';
 import { type NotionOptions, normaliseNotionId } from './notion-options.ts';
-import { type PacerClock, systemClock } from './notion-pacer.ts';
+import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import { NotionPollRun } from './notion-poll-run.ts';
 import type { NotionPage } from './notion-types.ts';
 

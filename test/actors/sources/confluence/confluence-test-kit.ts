@@ -2,7 +2,7 @@ import { createActor } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import { confluenceOptionsOf } from '../../../../src/actors/sources/confluence/confluence-options.ts';
-import type { ConfluenceClock } from '../../../../src/actors/sources/confluence/confluence-pacer.ts';
+import type { PacerClock } from '../../../../src/actors/sources/pacer-clock.ts';
 import { ConfluenceSource } from '../../../../src/actors/sources/confluence/confluence-source.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
 import { connectorSchema } from '../../../../src/config/schema.ts';
@@ -13,7 +13,7 @@ import type { FakeConfluence } from '../../../support/fake-confluence.ts';
 export function confluenceSourceFor(
   fake: FakeConfluence,
   metadata: Record<string, unknown> = {},
-  options: { token?: string; clock?: ConfluenceClock; flavor?: 'cloud' | 'datacenter' } = {},
+  options: { token?: string; clock?: PacerClock; flavor?: 'cloud' | 'datacenter' } = {},
 ) {
   const config = connectorSchema.parse({
     token: options.token ?? 'api-token',

@@ -2,7 +2,7 @@ import { createActor } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
-import type { PacerClock } from '../../../../src/actors/sources/notion/notion-pacer.ts';
+import type { PacerClock } from '../../../../src/actors/sources/pacer-clock.ts';
 import { NotionSource } from '../../../../src/actors/sources/notion/notion-source.ts';
 import { notionOptionsOf } from '../../../../src/actors/sources/notion/notion-options.ts';
 import { connectorSchema } from '../../../../src/config/schema.ts';
