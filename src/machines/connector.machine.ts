@@ -36,6 +36,8 @@ export interface ConnectorInput {
   backoffBaseMs: number;
   /** Webhooks kept while polling is paused or degraded; past this, deliveries are refused with 503. */
   maxBufferedWebhooks: number;
+  /** How long the first webhook of a burst waits for the rest before the poll it triggers (ms). */
+  webhookDebounceMs: number;
   breaker: Omit<CircuitBreakerInput, 'reportToParent'>;
   /** Times the supervisor restarted this connector after a crash. */
   restarts: number;
@@ -138,7 +140,8 @@ export const connectorMachine = setup({
     })),
   },
   guards: {
-    hasWork: ({ context }) => context.pollRequested || context.pendingWebhooks.length > 0,
+    isPollRequested: ({ context }) => context.pollRequested,
+    hasPendingWebhooks: ({ context }) => context.pendingWebhooks.length > 0,
     canRetry: ({ context }) => context.attempt < context.maxRetries,
     isBreakerRefusal: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'BREAKER_OPEN',
     isRateLimited: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'RATE_LIMITED',
@@ -154,6 +157,7 @@ export const connectorMachine = setup({
   delays: {
     pollInterval: ({ context }) => context.pollIntervalMs,
     rateLimitWait: ({ context }) => context.rateLimitWaitMs,
+    webhookDebounce: ({ context }) => context.webhookDebounceMs,
     // The pure machine waits the full ceiling; the actor layer provides full jitter (a random share of it).
     retryBackoff: ({ context }) => retryCeilingMs(context.backoffBaseMs, context.attempt),
   },
@@ -222,8 +226,22 @@ export const connectorMachine = setup({
       on: { START: [{ guard: 'isQueuePaused', target: 'paused' }, { target: 'idle' }] },
     },
     idle: {
-      always: [{ guard: 'isBreakerOpen', target: 'degraded' }, { guard: 'isQueuePaused', target: 'paused' }, { guard: 'hasWork', target: 'polling' }],
+      always: [
+        { guard: 'isBreakerOpen', target: 'degraded' },
+        { guard: 'isQueuePaused', target: 'paused' },
+        { guard: 'isPollRequested', target: 'polling' },
+        { guard: 'hasPendingWebhooks', target: 'debouncing' },
+      ],
       after: { pollInterval: 'polling' },
+    },
+    // A burst of webhooks (a push per commit, a page saved every few seconds) becomes one poll, not one per delivery.
+    debouncing: {
+      always: [
+        { guard: 'isBreakerOpen', target: 'degraded' },
+        { guard: 'isQueuePaused', target: 'paused' },
+        { guard: 'isPollRequested', target: 'polling' },
+      ],
+      after: { webhookDebounce: 'polling' },
     },
     polling: {
       always: { guard: 'isBreakerOpen', target: 'degraded' },

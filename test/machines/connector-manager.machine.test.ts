@@ -17,6 +17,7 @@ const spec = (name: string): Omit<ConnectorInput, 'restarts'> => ({
   maxRetries: 2,
   backoffBaseMs: 1_000,
   maxBufferedWebhooks: 10,
+  webhookDebounceMs: 0,
   breaker: { enabled: true, failureThreshold: 5, timeoutMs: 30_000 },
 });
 

@@ -19,6 +19,7 @@ const baseInput: ConnectorInput = {
   maxRetries: 3,
   backoffBaseMs: 1_000,
   maxBufferedWebhooks: 3,
+  webhookDebounceMs: 250,
   breaker: { enabled: true, failureThreshold: 3, timeoutMs: 30_000 },
   restarts: 0,
 };
@@ -424,7 +425,7 @@ describe('connector machine: backpressure and webhooks', () => {
     expect(poll.calls).toHaveLength(1);
   });
 
-  it('polls at once on a webhook while idle, handing it to the poll', async () => {
+  it('polls after the debounce on a webhook while idle, one poll for the whole burst', async () => {
     const poll = fakePoll();
     const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));
     actor.send({ type: 'START' });
@@ -432,10 +433,15 @@ describe('connector machine: backpressure and webhooks', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     actor.send({ type: 'WEBHOOK', ...webhook('d-1') });
     await settle();
-    expect(poll.calls.map((c) => c.at)).toEqual([0, 2_000]);
-    expect(poll.calls[1].input.webhooks).toEqual([webhook('d-1')]);
+    expect(actor.getSnapshot().value).toBe('debouncing');
+    await vi.advanceTimersByTimeAsync(100);
+    actor.send({ type: 'WEBHOOK', ...webhook('d-2') });
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs - 100);
+    expect(poll.calls.map((c) => c.at)).toEqual([0, 2_000 + baseInput.webhookDebounceMs]);
+    expect(poll.calls[1].input.webhooks).toEqual([webhook('d-1'), webhook('d-2')]);
     expect(actor.getSnapshot().context.pendingWebhooks).toEqual([]);
     expect(actor.getSnapshot().context.stats.webhooks_buffered).toBe(0);
+    expect(actor.getSnapshot().context.stats.webhooks_received).toBe(2);
   });
 
   it('buffers webhooks while paused and hands them to the next poll, in order', async () => {
@@ -484,11 +490,11 @@ describe('connector machine: backpressure and webhooks', () => {
     actor.send({ type: 'START' });
     await settle();
     actor.send({ type: 'WEBHOOK', ...webhook('d-1') });
-    await settle();
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
     expect(actor.getSnapshot().value).toBe('polling');
     actor.send({ type: 'WEBHOOK', ...webhook('d-2') });
     release();
-    await settle();
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
     expect(poll.calls).toHaveLength(3);
     expect(poll.calls[1].input.webhooks).toEqual([webhook('d-1')]);
     expect(poll.calls[2].input.webhooks).toEqual([webhook('d-2')]);
@@ -523,7 +529,7 @@ describe('connector machine: backpressure and webhooks', () => {
     actor.send({ type: 'START' });
     await settle();
     actor.send({ type: 'WEBHOOK', ...webhook('d-1') });
-    await settle();
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
     expect(actor.getSnapshot().value).toBe('retrying');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(poll.calls[2].input.webhooks).toEqual([webhook('d-1')]);

@@ -36,7 +36,8 @@ export function createPollLogic(deps: PollDeps) {
     for (let i = 0; i < events.length; i += entry.batchSize) {
       queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
     }
-    await deps.cursors.set(input.name, nextCursor);
+    // An idle poll (a 304, no change) leaves the cursor as it was: no write.
+    if (JSON.stringify(nextCursor) !== JSON.stringify(cursor)) await deps.cursors.set(input.name, nextCursor);
     return { received: events.length, queued, syncedAt: new Date(now()).toISOString() };
   });
 }

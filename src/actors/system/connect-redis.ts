@@ -13,6 +13,8 @@ export function connectRedis(config: InletConfig, logger: Logger): Redis | null 
     password: config.redis.password || undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // Concurrent webhook deliveries each record their id: pipelining shares one socket write among them.
+    enableAutoPipelining: true,
   });
   let reported = false;
   redis.on('error', (error) => {

@@ -92,6 +92,7 @@ export class ConnectorManager {
       maxRetries: config.max_retries,
       backoffBaseMs: config.backoff_base_seconds * 1000,
       maxBufferedWebhooks: 1000,
+      webhookDebounceMs: 250,
       breaker: {
         enabled: config.circuit_breaker_enabled,
         failureThreshold: config.circuit_breaker_failure_threshold,
@@ -154,9 +155,10 @@ export class ConnectorManager {
       pollNow: () => connector()?.send({ type: 'POLL_NOW' }),
       deliverWebhook: (delivery) => {
         const ref = connector();
-        const message = { type: 'WEBHOOK' as const, ...delivery };
-        if (!ref?.getSnapshot().can(message)) return false;
-        ref.send(message);
+        // The buffer check of the machine's hasBufferRoom guard, read directly: `can()` would evaluate the transition twice.
+        const context = ref?.getSnapshot().context as { pendingWebhooks: unknown[]; maxBufferedWebhooks: number } | undefined;
+        if (!ref || !context || context.pendingWebhooks.length >= context.maxBufferedWebhooks) return false;
+        ref.send({ type: 'WEBHOOK', ...delivery });
         return true;
       },
       recordWebhookRejection: () => connector()?.send({ type: 'WEBHOOK_REJECTED' }),
