@@ -16,6 +16,7 @@ export interface BenchReport {
   queue: Record<string, unknown>;
   memory: Record<string, unknown>;
   worker: Record<string, unknown>;
+  webhooks: Record<string, unknown>;
   targets: Record<string, TargetVerdict>;
   /** One line per benchmark that failed or ran out of time. */
   errors: string[];

@@ -1,4 +1,4 @@
-// `npm run bench`: queue, memory and worker benchmarks, each figure beside a ceiling or baseline measured in the
+// `npm run bench`: queue, memory, worker (embedded and Neo4j graph) and webhook benchmarks, each figure beside a ceiling or baseline measured in the
 // same run (the machine is shared and noisy, so absolute numbers from another day mean little). Prints a table and
 // writes bench/results/latest.json plus a timestamped copy. Targets are reported, never enforced; the exit code is
 // 1 only when a benchmark failed or ran out of time. `--worker-redis` forces the worker drain on Redis too.
@@ -13,9 +13,11 @@ import { benchInletQueue } from './inlet-queue-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { markdownEvents } from './markdown-events.ts';
 import { benchMemory } from './memory-bench.ts';
+import { benchNeo4jWorker } from './neo4j-worker-bench.ts';
 import { benchPipelineCeiling } from './pipeline-ceiling.ts';
 import { measureRedisCeiling } from './redis-ceiling.ts';
 import { type PrivateRedis, startRedisServer } from './redis-server.ts';
+import { benchWebhooks, type WebhookShape } from './webhook-bench.ts';
 import { benchWorker } from './worker-bench.ts';
 
 /** Time budget of each measured run (ms); past it the run aborts with a DeadlineExceededError. */
@@ -26,7 +28,22 @@ const WORKER_DOCS = 5_000;
 /** The Redis worker drain runs only when the SQLite one took less than this (s): "if cheap". */
 const CHEAP_DRAIN_S = 30;
 
-const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, workerDocsPerS: 500 };
+/** Documents of the Neo4j-against-embedded comparison (both drains get the same ones), after 100 untimed warm-up ones: 500 keep the Neo4j drain near 25 s at the ~20 docs/s measured here. */
+const NEO4J_DOCS = 500;
+const NEO4J_WARMUP_DOCS = 100;
+/** The Neo4j comparison includes the harness start-up (~15-45 s on a busy 2-vCPU machine), hence a larger budget. */
+const NEO4J_BUDGET_MS = 180_000;
+const WEBHOOK_SHAPE: WebhookShape = {
+  concurrency: 32,
+  requestsPerPhase: 20_000,
+  phaseMaxMs: 15_000,
+  warmupRequests: 1_000,
+  fixedRateMs: 10_000,
+  fixedRateShare: 0.5,
+  payloadBytes: 7_000,
+};
+
+const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
@@ -55,13 +72,18 @@ async function main(): Promise<number> {
   };
   const memory: Record<string, unknown> = {};
   const worker: Record<string, unknown> = { docs: WORKER_DOCS, queue_backend: 'sqlite' };
+  const webhooks: Record<string, unknown> = {
+    concurrency: WEBHOOK_SHAPE.concurrency,
+    requests_per_phase: WEBHOOK_SHAPE.requestsPerPhase,
+    fixed_rate_seconds: WEBHOOK_SHAPE.fixedRateMs / 1000,
+  };
 
   /** Runs one measurement under its own deadline; a failure is recorded and the next measurement still runs. */
-  const step = async (label: string, work: (deadline: Deadline) => Promise<void>) => {
+  const step = async (label: string, work: (deadline: Deadline) => Promise<void>, budgetMs = BUDGET_MS) => {
     const stepStarted = performance.now();
     process.stderr.write(`> ${label} ... `);
     try {
-      await work(new Deadline(label, BUDGET_MS));
+      await work(new Deadline(label, budgetMs));
       process.stderr.write(`${((performance.now() - stepStarted) / 1000).toFixed(1)} s\n`);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -134,25 +156,104 @@ async function main(): Promise<number> {
       worker.redis_docs_per_s = null;
       worker.redis_skipped = `the SQLite drain took ${sqliteSeconds ?? '?'} s (>= ${CHEAP_DRAIN_S} s); run with --worker-redis to force it`;
     }
+    await step(`webhooks: signed ~7 KB pushes, inlet (Redis) against bare Koa, ${WEBHOOK_SHAPE.concurrency} in flight`, async (deadline) => {
+      const r = await benchWebhooks(server, WEBHOOK_SHAPE, deadline);
+      Object.assign(webhooks, {
+        payload_bytes: r.payloadBytes,
+        payload_commits: r.payloadCommits,
+        accepted_per_s: round(r.inlet.acceptedPerS, 0),
+        bare_koa_per_s: round(r.bare.answersPerS, 0),
+        ratio_vs_bare: round(r.inlet.acceptedPerS / r.bare.answersPerS, 2),
+        max_rate_inlet_p50_ms: round(r.inlet.p50Ms ?? Number.NaN, 2),
+        max_rate_inlet_p99_ms: round(r.inlet.p99Ms ?? Number.NaN, 2),
+        max_rate_bare_p99_ms: round(r.bare.p99Ms ?? Number.NaN, 2),
+        max_rate_inlet_statuses: r.inlet.statuses,
+        max_rate_bare_statuses: r.bare.statuses,
+        max_rate_seconds_inlet: round(r.inlet.elapsedMs / 1000, 2),
+        max_rate_seconds_bare: round(r.bare.elapsedMs / 1000, 2),
+        max_rate_connection_errors: r.inlet.errors + r.bare.errors,
+        inlet_node_cpu_pct: round(r.inlet.cpu.nodePct, 0),
+        inlet_redis_cpu_pct: round(r.inlet.cpu.redisPct, 0),
+        bare_node_cpu_pct: round(r.bare.cpu.nodePct, 0),
+        // Server CPU per answer (this process: the servers, the fake GitHub the polls call, the Redis client): steadier than
+        // the answer rates when other tenants take the cores; bare/inlet is the rate ratio a CPU-bound server would reach.
+        inlet_cpu_ms_per_request: round((r.inlet.cpu.nodePct * 10) / r.inlet.acceptedPerS, 3),
+        bare_cpu_ms_per_request: round((r.bare.cpu.nodePct * 10) / r.bare.answersPerS, 3),
+        cpu_cost_ratio_bare_over_inlet: round((r.bare.cpu.nodePct / r.bare.answersPerS) / (r.inlet.cpu.nodePct / r.inlet.acceptedPerS), 2),
+        generator_cpu_pct_inlet: round(r.inlet.generatorCpuPct, 0),
+        generator_cpu_pct_bare: round(r.bare.generatorCpuPct, 0),
+        fixed_rate_per_s: round(r.fixedRate.ratePerS, 0),
+        fixed_rate_sent: r.fixedRate.issued,
+        fixed_rate_statuses: r.fixedRate.statuses,
+        fixed_rate_connection_errors: r.fixedRate.errors,
+        p50_ms: round(r.fixedRate.p50Ms ?? Number.NaN, 2),
+        p90_ms: round(r.fixedRate.p90Ms ?? Number.NaN, 2),
+        p99_ms: round(r.fixedRate.p99Ms ?? Number.NaN, 2),
+        max_ms: round(r.fixedRate.maxMs ?? Number.NaN, 2),
+        bare_koa_fixed_rate_p50_ms: round(r.bareFixedRate.p50Ms ?? Number.NaN, 2),
+        bare_koa_fixed_rate_p99_ms: round(r.bareFixedRate.p99Ms ?? Number.NaN, 2),
+        bare_koa_fixed_rate_max_ms: round(r.bareFixedRate.maxMs ?? Number.NaN, 2),
+        // Event-loop delay of the serving process (1 ms sampling): stalls there are the servers' own, not the network's.
+        fixed_rate_loop_delay_p99_ms: round(r.fixedRate.loopDelayP99Ms, 2),
+        fixed_rate_loop_delay_max_ms: round(r.fixedRate.loopDelayMaxMs, 2),
+        bare_koa_fixed_rate_loop_delay_p99_ms: round(r.bareFixedRate.loopDelayP99Ms, 2),
+        bare_koa_fixed_rate_loop_delay_max_ms: round(r.bareFixedRate.loopDelayMaxMs, 2),
+        // 202s minus the deliveries the service recorded: a push webhook is a durable hint for the connector's next
+        // poll, not a queue event, so "recorded" is the delivery id in the Redis delivery log (SCAN). The connector's
+        // own count (webhooks_received) is reported beside it, and lost_vs_connector from it.
+        accepted_total: r.inletAccepted,
+        recorded_deliveries: r.recordedDeliveries,
+        connector_webhooks_received: r.connectorReceived,
+        lost: r.inletAccepted - r.recordedDeliveries,
+        lost_vs_connector: r.inletAccepted - r.connectorReceived,
+        github_requests_during_load: r.githubRequestsDuringLoad,
+        lost_definition: '202 answers minus delivery ids recorded in Redis (<queue>:deliveries:github:<connector>:<id>); a push is a durable hint, not a queue event',
+      });
+    });
   } catch (error) {
     errors.push(`redis-server: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await redis?.stop();
   }
 
+  const neo4jUri = process.env.NEO4J_URI;
+  const external = neo4jUri ? { uri: neo4jUri, user: process.env.NEO4J_USER, password: process.env.NEO4J_PASSWORD } : null;
+  Object.assign(worker, { neo4j_docs: NEO4J_DOCS, neo4j_warmup_docs: NEO4J_WARMUP_DOCS, neo4j_docs_per_s: null, embedded_docs_per_s: null });
+  await step(`worker: ${fmt(NEO4J_DOCS)} docs, SQLite queue -> Neo4j (${external ? 'NEO4J_URI' : 'harness'}) and -> embedded stores`, async (deadline) => {
+    const r = await benchNeo4jWorker(NEO4J_DOCS, NEO4J_WARMUP_DOCS, external, deadline);
+    if ('skipped' in r) {
+      worker.neo4j_skipped = r.skipped;
+      return;
+    }
+    Object.assign(worker, {
+      neo4j_source: r.neo4j,
+      neo4j_startup_seconds: r.startupMs === null ? null : round(r.startupMs / 1000),
+      neo4j_docs_per_s: round(r.neo4jRun.docsPerS),
+      neo4j_docs_per_cpu_s: round(r.neo4jRun.docsPerCpuS),
+      neo4j_seconds: round(r.neo4jRun.seconds, 2),
+      embedded_docs_per_s: round(r.embeddedRun.docsPerS),
+      embedded_docs_per_cpu_s: round(r.embeddedRun.docsPerCpuS),
+      embedded_seconds: round(r.embeddedRun.seconds, 2),
+      neo4j_pct_of_embedded: round((r.neo4jRun.docsPerS / r.embeddedRun.docsPerS) * 100),
+    });
+  }, NEO4J_BUDGET_MS);
+
   queue.ratio_vs_bullmq = round(ratio(queue.events_per_s, queue.bullmq_events_per_s) ?? Number.NaN, 2);
   queue.pct_of_lmove_loop = round((ratio(queue.events_per_s, queue.redis_lmove_loop_events_per_s) ?? Number.NaN) * 100);
   worker.pct_of_pipeline_ceiling = round((ratio(worker.docs_per_s, worker.pipeline_ceiling_docs_per_s) ?? Number.NaN) * 100);
   worker.pct_of_pipeline_ceiling_cpu = round((ratio(worker.docs_per_cpu_s, worker.pipeline_ceiling_docs_per_cpu_s) ?? Number.NaN) * 100);
-  for (const section of [queue, worker]) for (const [k, v] of Object.entries(section)) if (Number.isNaN(v)) section[k] = null;
+  for (const section of [queue, worker, webhooks]) for (const [k, v] of Object.entries(section)) if (Number.isNaN(v)) section[k] = null;
 
   const targets = {
     queue_vs_bullmq: verdict(`inlet >= ${TARGETS.queueVsBullmq}x BullMQ events/s`, num(queue.ratio_vs_bullmq), (v) => v >= TARGETS.queueVsBullmq),
     memory_idle_rss: verdict(`idle RSS < ${TARGETS.idleRssMb} MB`, num(memory.idle_rss_mb), (v) => v < TARGETS.idleRssMb),
     worker_docs_per_s: verdict(`worker >= ${TARGETS.workerDocsPerS} docs/s`, num(worker.docs_per_s), (v) => v >= TARGETS.workerDocsPerS),
+    webhooks_vs_bare: verdict(`inlet 202/s >= ${TARGETS.webhooksVsBare} x bare Koa`, num(webhooks.ratio_vs_bare), (v) => v >= TARGETS.webhooksVsBare),
+    webhooks_p99: verdict(`p99 < ${TARGETS.webhooksP99Ms} ms at half of inlet's rate`, num(webhooks.p99_ms), (v) => v < TARGETS.webhooksP99Ms),
+    webhooks_lost: verdict('lost = 0', num(webhooks.lost), (v) => v === 0),
   };
   machine.load_avg_at_end = loadavg().map((l) => round(l, 2));
-  const report: BenchReport = { machine, queue, memory, worker, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
+  const report: BenchReport = { machine, queue, memory, worker, webhooks, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
 
   const yes = (t: TargetVerdict) => (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO');
   const x = (value: unknown) => (typeof value === 'number' ? `${fmt(value, 2)}x` : '-');
@@ -168,6 +269,20 @@ async function main(): Promise<number> {
     { benchmark: 'worker', figure: 'docs/s, SQLite queue', value: fmt(num(worker.docs_per_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_s), 1)} docs/s`, ratio: pct(worker.pct_of_pipeline_ceiling), target: '>= 500', met: yes(targets.worker_docs_per_s) },
     { benchmark: '', figure: 'docs per CPU-second (noise-robust)', value: fmt(num(worker.docs_per_cpu_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_cpu_s), 1)}`, ratio: pct(worker.pct_of_pipeline_ceiling_cpu), target: '', met: '' },
     { benchmark: '', figure: 'docs/s, Redis queue', value: worker.redis_docs_per_s === null ? 'skipped' : fmt(num(worker.redis_docs_per_s), 1), against: '', ratio: '', target: '', met: '' },
+    {
+      benchmark: '',
+      figure: `docs/s to Neo4j, ${fmt(NEO4J_DOCS)} docs`,
+      value: worker.neo4j_skipped ? 'skipped' : fmt(num(worker.neo4j_docs_per_s), 1),
+      against: `embedded stores ${fmt(num(worker.embedded_docs_per_s), 1)} docs/s (same docs)`,
+      ratio: pct(worker.neo4j_pct_of_embedded),
+      target: '',
+      met: '',
+    },
+    { benchmark: 'webhooks', figure: 'inlet 202/s, max (32 in flight)', value: fmt(num(webhooks.accepted_per_s)), against: `bare Koa ${fmt(num(webhooks.bare_koa_per_s))}/s`, ratio: x(webhooks.ratio_vs_bare), target: '>= 0.7x', met: yes(targets.webhooks_vs_bare) },
+    { benchmark: '', figure: 'server CPU ms per answer', value: fmt(num(webhooks.inlet_cpu_ms_per_request), 3), against: `bare Koa ${fmt(num(webhooks.bare_cpu_ms_per_request), 3)} ms`, ratio: x(webhooks.cpu_cost_ratio_bare_over_inlet), target: '', met: '' },
+    { benchmark: '', figure: `p99 ms at ${fmt(num(webhooks.fixed_rate_per_s))}/s (half)`, value: fmt(num(webhooks.p99_ms), 1), against: `p50 ${fmt(num(webhooks.p50_ms), 1)}; bare Koa same rate p99 ${fmt(num(webhooks.bare_koa_fixed_rate_p99_ms), 1)}`, ratio: '', target: '< 25 ms', met: yes(targets.webhooks_p99) },
+    { benchmark: '', figure: 'event-loop delay p99 ms at half rate', value: fmt(num(webhooks.fixed_rate_loop_delay_p99_ms), 1), against: `bare Koa ${fmt(num(webhooks.bare_koa_fixed_rate_loop_delay_p99_ms), 1)} ms`, ratio: '', target: '', met: '' },
+    { benchmark: '', figure: 'lost (202s - recorded deliveries)', value: fmt(num(webhooks.lost)), against: `${fmt(num(webhooks.accepted_total))} 202s, ${fmt(num(webhooks.recorded_deliveries))} in delivery log, connector ${fmt(num(webhooks.connector_webhooks_received))}`, ratio: '', target: '= 0', met: yes(targets.webhooks_lost) },
   ];
   console.log('');
   printTable(rows);
