@@ -21,66 +21,83 @@ const DROP_ORPHAN_PLACEHOLDERS = `
     DELETE p
   }`;
 
-/** $doc: document properties (url may be null); $kind: source kind or null. Turns a placeholder into the document. */
-export const UPSERT_DOCUMENT = `
-  MERGE (d:Document {id: $doc.id})
-  REMOVE d:Pending
-  SET d.source = $doc.source, d.path = $doc.path, d.url = $doc.url, d.title = $doc.title,
-      d.content_hash = $doc.contentHash, d.updated_at = $doc.updatedAt
-  MERGE (s:Source {name: $doc.source})
-  SET s.kind = coalesce($kind, s.kind)
-  MERGE (s)-[:CONTAINS]->(d)
-  WITH d, s
-  OPTIONAL MATCH (other:Source)-[moved:CONTAINS]->(d) WHERE other <> s
-  DELETE moved`;
+// Writes take a whole batch of documents with distinct ids (the store splits a batch where an id repeats), so a
+// batch costs a few statements instead of a few per document. Cypher applies each clause to all rows before the next
+// (https://neo4j.com/docs/cypher-manual/current/clauses/clause-composition/), hence edges are removed for every
+// document, then orphaned placeholders dropped once for all, then new edges merged: the same graph as one by one.
 
-/** $id, $parentId (or null): one CHILD_OF edge, to a placeholder when the parent is not ingested yet. */
-export const REPLACE_PARENT = `
-  MATCH (d:Document {id: $id})
-  OPTIONAL MATCH (d)-[old:CHILD_OF]->(p) WHERE p.id <> $parentId OR $parentId IS NULL
+/**
+ * $docs: [{id, source, path, url, title, contentHash, updatedAt, parentId, kind}], url, parentId and kind may be null.
+ * Merges each document (turning a placeholder into it), its source, and one CHILD_OF edge, to a placeholder when
+ * the parent is not ingested yet.
+ */
+export const UPSERT_DOCUMENTS = `
+  UNWIND $docs AS doc
+  MERGE (d:Document {id: doc.id})
+  REMOVE d:Pending
+  SET d.source = doc.source, d.path = doc.path, d.url = doc.url, d.title = doc.title,
+      d.content_hash = doc.contentHash, d.updated_at = doc.updatedAt
+  MERGE (s:Source {name: doc.source})
+  SET s.kind = coalesce(doc.kind, s.kind)
+  MERGE (s)-[:CONTAINS]->(d)
+  WITH d, s, doc
+  CALL (d, s) {
+    MATCH (other:Source)-[moved:CONTAINS]->(d) WHERE other <> s
+    DELETE moved
+  }
+  WITH d, doc
+  OPTIONAL MATCH (d)-[old:CHILD_OF]->(p) WHERE p.id <> doc.parentId OR doc.parentId IS NULL
   DELETE old
-  WITH d, collect(p) AS candidates
+  WITH collect(p) AS candidates
   ${DROP_ORPHAN_PLACEHOLDERS}
-  WITH d WHERE $parentId IS NOT NULL
-  MERGE (parent:Document {id: $parentId}) ON CREATE SET parent:Pending
+  UNWIND $docs AS doc
+  WITH doc WHERE doc.parentId IS NOT NULL
+  MATCH (d:Document {id: doc.id})
+  MERGE (parent:Document {id: doc.parentId}) ON CREATE SET parent:Pending
   MERGE (d)-[:CHILD_OF]->(parent)`;
 
-/** $id, $chunks: [{id, index, heading, text}]. Chunks not in $chunks (past the new count) are removed. */
+/** $docs: [{id, chunks: [{id, index, heading, text}]}]. Chunks not in a document's list are removed. */
 export const REPLACE_CHUNKS = `
-  MATCH (d:Document {id: $id})
-  OPTIONAL MATCH (d)-[:HAS_CHUNK]->(stale:Chunk) WHERE NOT stale.id IN [c IN $chunks | c.id]
+  UNWIND $docs AS doc
+  MATCH (d:Document {id: doc.id})
+  OPTIONAL MATCH (d)-[:HAS_CHUNK]->(stale:Chunk) WHERE NOT stale.id IN [c IN doc.chunks | c.id]
   DETACH DELETE stale
-  WITH DISTINCT d
-  UNWIND $chunks AS c
+  WITH DISTINCT d, doc
+  UNWIND doc.chunks AS c
   MERGE (k:Chunk {id: c.id})
   SET k.index = c.index, k.heading = c.heading, k.text = c.text
   MERGE (d)-[:HAS_CHUNK]->(k)`;
 
-/** $id, $links: target ids, distinct, in written order. Targets not ingested get a placeholder. */
+/** $docs: [{id, links}], links: target ids, distinct, in written order. Targets not ingested get a placeholder. */
 export const REPLACE_LINKS = `
-  MATCH (d:Document {id: $id})
-  OPTIONAL MATCH (d)-[old:LINKS_TO]->(t) WHERE NOT t.id IN $links
+  UNWIND $docs AS doc
+  MATCH (d:Document {id: doc.id})
+  OPTIONAL MATCH (d)-[old:LINKS_TO]->(t) WHERE NOT t.id IN doc.links
   DELETE old
-  WITH d, collect(t) AS candidates
+  WITH collect(t) AS candidates
   ${DROP_ORPHAN_PLACEHOLDERS}
-  UNWIND range(0, size($links) - 1) AS position
-  MERGE (target:Document {id: $links[position]}) ON CREATE SET target:Pending
+  UNWIND $docs AS doc
+  MATCH (d:Document {id: doc.id})
+  UNWIND range(0, size(doc.links) - 1) AS position
+  MERGE (target:Document {id: doc.links[position]}) ON CREATE SET target:Pending
   MERGE (d)-[link:LINKS_TO]->(target)
   SET link.position = position`;
 
 /**
- * $id: removes the document, its chunks and its outgoing edges. When other documents still link to it (or name it
+ * $ids: removes each document, its chunks and its outgoing edges. When other documents still link to one (or name it
  * as parent), it stays as a bare placeholder so those edges survive until it returns, as in the embedded store.
  */
-export const DELETE_DOCUMENT = `
-  MATCH (d:Document {id: $id}) WHERE NOT d:Pending
+export const DELETE_DOCUMENTS = `
+  UNWIND $ids AS id
+  MATCH (d:Document {id: id}) WHERE NOT d:Pending
   OPTIONAL MATCH (d)-[:HAS_CHUNK]->(c:Chunk)
   DETACH DELETE c
   WITH DISTINCT d
   OPTIONAL MATCH (d)-[out:LINKS_TO|CHILD_OF]->(t)
   DELETE out
-  WITH d, collect(t) AS candidates
+  WITH collect(DISTINCT d) AS deleted, collect(t) AS candidates
   ${DROP_ORPHAN_PLACEHOLDERS}
+  UNWIND deleted AS d
   OPTIONAL MATCH (:Source)-[contains:CONTAINS]->(d)
   DELETE contains
   WITH DISTINCT d

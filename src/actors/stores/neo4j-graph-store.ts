@@ -31,10 +31,15 @@ interface ChunkProps {
 
 type RefProps = Pick<DocumentProps, 'id' | 'title' | 'path' | 'url'>;
 
+type Upsert = Extract<GraphWrite, { kind: 'upsert' }>;
+
+/** Consecutive writes of one kind, each document at most once, that one set of UNWIND statements can apply. */
+type Run = { kind: 'upsert'; upserts: Upsert[] } | { kind: 'delete'; ids: string[] };
+
 const defaultSourceKind = (source: string) => (CONNECTOR_KINDS as readonly string[]).find((kind) => kind === source);
 
 /**
- * GraphStore on Neo4j (model and Cypher in `neo4j-graph-cypher.ts`). Each upsert or delete is one write
+ * GraphStore on Neo4j (model and Cypher in `neo4j-graph-cypher.ts`). Each upsert, delete or batch is one write
  * transaction through `session.executeWrite`, which retries transient failures for the driver's
  * `maxTransactionRetryTime` (30 s by default); what is left afterwards surfaces as `StoreUnavailableError`.
  * Links to documents not yet ingested end at `:Pending` placeholders, so they connect when the target arrives;
@@ -64,38 +69,44 @@ export class Neo4jGraphStore implements GraphStore {
 
   /** Merges the document, its source and parent edge, replaces its chunks and outgoing links; one transaction. */
   async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
-    await this.write((tx) => this.upsertIn(tx, document, chunks, linksTo));
+    await this.applyBatch([{ kind: 'upsert', document, chunks, linksTo }]);
   }
 
   /** Removes the document, its chunks and outgoing edges; incoming links stay, ending at a placeholder. */
   async deleteDocument(docId: string): Promise<void> {
-    await this.write((tx) => this.deleteIn(tx, docId));
+    await this.applyBatch([{ kind: 'delete', docId }]);
   }
 
-  /** All writes, in order, in one transaction: one commit instead of one per document. */
+  /**
+   * All writes, in order, in one transaction: three statements per run of upserts and one per run of deletes, so
+   * the cost in round trips does not grow with the batch. A run ends where the kind changes or a document repeats.
+   */
   async applyBatch(writes: GraphWrite[]): Promise<void> {
+    const runs = splitRuns(writes);
     await this.write(async (tx) => {
-      for (const w of writes) {
-        if (w.kind === 'delete') await this.deleteIn(tx, w.docId);
-        else await this.upsertIn(tx, w.document, w.chunks, w.linksTo);
+      for (const run of runs) {
+        if (run.kind === 'delete') await tx.run(cypher.DELETE_DOCUMENTS, { ids: run.ids });
+        else await this.upsertIn(tx, run.upserts);
       }
     });
   }
 
-  private async upsertIn(tx: ManagedTransaction, document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]) {
-    const id = document.id;
-    const doc = { ...document, url: document.url ?? null };
-    const chunkParams = chunks.map((c) => ({ id: c.id, index: neo4j.int(c.index), heading: c.heading, text: c.text }));
+  private async upsertIn(tx: ManagedTransaction, upserts: Upsert[]) {
+    const docs = upserts.map(({ document }) => ({
+      ...document,
+      url: document.url ?? null,
+      parentId: document.parentId ?? null,
+      kind: this.sourceKind(document.source) ?? null,
+    }));
+    const chunks = upserts.map((u) => ({
+      id: u.document.id,
+      chunks: u.chunks.map((c) => ({ id: c.id, index: neo4j.int(c.index), heading: c.heading, text: c.text })),
+    }));
     // Duplicates keep their first position, as the embedded store's INSERT OR IGNORE does.
-    const links = [...new Set(linksTo)];
-    await tx.run(cypher.UPSERT_DOCUMENT, { doc, kind: this.sourceKind(document.source) ?? null });
-    await tx.run(cypher.REPLACE_PARENT, { id, parentId: document.parentId ?? null });
-    await tx.run(cypher.REPLACE_CHUNKS, { id, chunks: chunkParams });
-    await tx.run(cypher.REPLACE_LINKS, { id, links });
-  }
-
-  private async deleteIn(tx: ManagedTransaction, docId: string) {
-    await tx.run(cypher.DELETE_DOCUMENT, { id: docId });
+    const links = upserts.map((u) => ({ id: u.document.id, links: [...new Set(u.linksTo)] }));
+    await tx.run(cypher.UPSERT_DOCUMENTS, { docs });
+    await tx.run(cypher.REPLACE_CHUNKS, { docs: chunks });
+    await tx.run(cypher.REPLACE_LINKS, { docs: links });
   }
 
   /** The ingested document with its chunks (by index) and outgoing links (in written order), or null. */
@@ -164,6 +175,25 @@ export class Neo4jGraphStore implements GraphStore {
       throw wrapNeo4jError('graph', error);
     }
   }
+}
+
+/** Splits writes, keeping their order, into runs whose statements give the same graph as the writes one by one. */
+function splitRuns(writes: GraphWrite[]): Run[] {
+  const runs: Run[] = [];
+  let current: Run | undefined;
+  let seen = new Set<string>();
+  for (const w of writes) {
+    const id = w.kind === 'delete' ? w.docId : w.document.id;
+    if (current?.kind !== w.kind || seen.has(id)) {
+      current = w.kind === 'delete' ? { kind: 'delete', ids: [] } : { kind: 'upsert', upserts: [] };
+      runs.push(current);
+      seen = new Set();
+    }
+    seen.add(id);
+    if (current.kind === 'delete') current.ids.push(id);
+    else if (w.kind === 'upsert') current.upserts.push(w);
+  }
+  return runs;
 }
 
 function toRef(props: RefProps): DocumentRef {
