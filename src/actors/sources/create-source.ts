@@ -2,12 +2,10 @@ import { resolve } from 'node:path';
 import type { ConnectorConfig } from '../../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import { confluenceOptionsOf } from './confluence/confluence-options.ts';
-import { ConfluenceSource } from './confluence/confluence-source.ts';
 import type { DocumentSource } from './document-source.ts';
-import { GithubSource } from './github/github-source.ts';
 import { githubOptionsOf } from './github/github-options.ts';
+import { lazySource } from './lazy-source.ts';
 import { LocalFolderSource } from './local/local-folder-source.ts';
-import { NotionSource } from './notion/notion-source.ts';
 import { notionOptionsOf } from './notion/notion-options.ts';
 
 /** The kinds this build can poll; the others are accepted in inlet.yaml but refused when enabled. */
@@ -27,8 +25,18 @@ export function createSource(name: string, kind: string, config: ConnectorConfig
     const extensions = Array.isArray(patterns) ? patterns.map((p) => String(p).toLowerCase()) : ['.md', '.mdx'];
     return new LocalFolderSource({ name, root: resolve(path), extensions });
   }
-  if (kind === 'github') return new GithubSource(name, githubOptionsOf(name, config), logger);
-  if (kind === 'notion') return new NotionSource(name, notionOptionsOf(name, config), logger);
-  if (kind === 'confluence') return new ConfluenceSource(name, confluenceOptionsOf(name, config), logger);
+  // Options are read now, so a bad key fails at start-up; the client modules load at the first poll.
+  if (kind === 'github') {
+    const options = githubOptionsOf(name, config);
+    return lazySource(async () => new (await import('./github/github-source.ts')).GithubSource(name, options, logger));
+  }
+  if (kind === 'notion') {
+    const options = notionOptionsOf(name, config);
+    return lazySource(async () => new (await import('./notion/notion-source.ts')).NotionSource(name, options, logger));
+  }
+  if (kind === 'confluence') {
+    const options = confluenceOptionsOf(name, config);
+    return lazySource(async () => new (await import('./confluence/confluence-source.ts')).ConfluenceSource(name, options, logger));
+  }
   throw new Error(`connectors.${name}: connector kind '${kind}' is not available in this build (available: ${AVAILABLE_KINDS.join(', ')})`);
 }

@@ -6,12 +6,9 @@ import * as sqliteVec from 'sqlite-vec';
 import type { InletConfig } from '../../config/schema.ts';
 import { RedisCursorStore } from '../cursor/redis-cursor-store.ts';
 import { SqliteCursorStore } from '../cursor/sqlite-cursor-store.ts';
-import neo4j from 'neo4j-driver';
 import { createEmbedder } from '../embed/create-embedder.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
-import { Neo4jGraphStore } from '../stores/neo4j-graph-store.ts';
-import { createQdrantClient, QdrantVectorStore } from '../stores/qdrant-vector-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
 import type { QueueOptions } from '../queue/ingestion-queue.ts';
 import { RedisQueue } from '../queue/redis-queue.ts';
@@ -66,8 +63,8 @@ export async function openBackends(redis: Redis | null, config: InletConfig, log
   const deliveries = redis ? new RedisDeliveryLog(redis, `${config.queue.name}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
   const closers: (() => Promise<void>)[] = [];
-  const graph = openGraphStore(config, db, closers);
-  const vector = openVectorStore(config, db);
+  const graph = await openGraphStore(config, db, closers);
+  const vector = await openVectorStore(config, db);
   const embedder: Embedder = await createEmbedder(config.embedder);
   await initWithRetry(() => graph.init(), 'graph', logger);
   await initWithRetry(() => vector.init(embedder.dimension), 'vector', logger);
@@ -88,8 +85,10 @@ export async function openBackends(redis: Redis | null, config: InletConfig, log
   };
 }
 
-function openGraphStore(config: InletConfig, db: Database.Database, closers: (() => Promise<void>)[]): GraphStore {
+// The production clients load only when configured: the embedded default stays small (bench: idle RSS).
+async function openGraphStore(config: InletConfig, db: Database.Database, closers: (() => Promise<void>)[]): Promise<GraphStore> {
   if (config.stores.graph !== 'neo4j') return new SqliteGraphStore(db);
+  const [{ default: neo4j }, { Neo4jGraphStore }] = await Promise.all([import('neo4j-driver'), import('../stores/neo4j-graph-store.ts')]);
   const { uri, user, password, database } = config.stores.neo4j;
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
   closers.push(() => driver.close());
@@ -99,8 +98,9 @@ function openGraphStore(config: InletConfig, db: Database.Database, closers: (()
   });
 }
 
-function openVectorStore(config: InletConfig, db: Database.Database): VectorStore {
+async function openVectorStore(config: InletConfig, db: Database.Database): Promise<VectorStore> {
   if (config.stores.vector !== 'qdrant') return new SqliteVectorStore(db);
+  const { createQdrantClient, QdrantVectorStore } = await import('../stores/qdrant-vector-store.ts');
   const { url, api_key, collection } = config.stores.qdrant;
   return new QdrantVectorStore(createQdrantClient(url, api_key || undefined), collection);
 }
