@@ -37,6 +37,10 @@ export type WorkerEvent = { type: 'STOP' } | ErrorActorEvent;
 /** The claimed batch travels from the claim actor to the batch actor opaquely: the machine only counts it. */
 export type ClaimedBatch = { size: number; items: unknown[] };
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * A queue worker: `idle` waits for events (a blocking claim), `draining` writes a batch to the stores and
  * acknowledges it, `backing_off` waits after a store or queue outage with the events left in the queue.
@@ -76,7 +80,7 @@ export const workerMachine = setup({
       stats: {
         ...context.stats,
         outages: context.stats.outages + 1,
-        last_error: (event as ErrorActorEvent).error instanceof Error ? ((event as ErrorActorEvent).error as Error).message : String((event as ErrorActorEvent).error),
+        last_error: messageOf((event as ErrorActorEvent).error),
       },
     })),
   },
