@@ -90,6 +90,19 @@ export function dataSourceBody(id: string, title: string, databaseId: string, pa
   };
 }
 
+export function databaseBody(id: string, dataSources: { id: string; name: string }[], parentPageId: string | null): Record<string, unknown> {
+  return {
+    object: 'database',
+    id,
+    title: [richText(dataSources[0]?.name ?? '')],
+    parent: parentPageId ? { type: 'page_id', page_id: parentPageId } : { type: 'workspace', workspace: true },
+    data_sources: dataSources,
+    is_inline: false,
+    in_trash: false,
+    request_id: requestId(),
+  };
+}
+
 const ERROR_CODES: Record<number, string> = {
   400: 'validation_error',
   401: 'unauthorized',

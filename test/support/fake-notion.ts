@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeBlockInput } from './fake-notion-blocks.ts';
-import { blockBody, dataSourceBody, errorBody, type FakeBlock, type FakePage, listBody, pageBody } from './fake-notion-bodies.ts';
+import { blockBody, dataSourceBody, databaseBody, errorBody, type FakeBlock, type FakePage, listBody, pageBody } from './fake-notion-bodies.ts';
 
 export { block, mention, richText } from './fake-notion-blocks.ts';
 
@@ -37,7 +37,8 @@ export interface FakeNotion {
   editPage(id: string, change: { title?: string; blocks?: FakeBlockInput[]; archived?: boolean; lastEditedTime?: string }): void;
   /** Makes a page vanish without a trace (unshared, or deleted for good): 404 everywhere. */
   removePage(id: string): void;
-  addDataSource(source: { id: string; title: string; parentPageId?: string }): void;
+  /** A data source; `databaseId` puts it in that database (several may share one), default: a database of its own. */
+  addDataSource(source: { id: string; title: string; parentPageId?: string; databaseId?: string }): void;
   /** Keeps pages out of search answers (the search index lags). */
   hideFromSearch(id: string): void;
   /** Answers the next `count` requests with `status` and these headers (e.g. `{ 'retry-after': '2' }`). */
@@ -112,6 +113,12 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     if (m) {
       const source = sources.get(m[1]!);
       return source ? { status: 200, body: dataSourceBody(m[1]!, source.title, source.databaseId, source.parentPageId) } : notFound;
+    }
+    m = at('GET', /^\/v1\/databases\/([^/]+)$/);
+    if (m) {
+      const held = [...sources].filter(([, s]) => s.databaseId === m?.[1]);
+      if (held.length === 0) return notFound;
+      return { status: 200, body: databaseBody(m[1]!, held.map(([id, s]) => ({ id, name: s.title })), held[0]![1].parentPageId) };
     }
     m = at('POST', /^\/v1\/data_sources\/([^/]+)\/query$/);
     if (m) {
@@ -188,8 +195,8 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     removePage: (id) => {
       pages.delete(id);
     },
-    addDataSource: ({ id, title, parentPageId }) => {
-      sources.set(id, { title, databaseId: `${id.slice(0, -4)}dbdb`, parentPageId: parentPageId ?? null });
+    addDataSource: ({ id, title, parentPageId, databaseId }) => {
+      sources.set(id, { title, databaseId: databaseId ?? `${id.slice(0, -4)}dbdb`, parentPageId: parentPageId ?? null });
     },
     hideFromSearch: (id) => hidden.add(id),
     failNext: (count, status, headers = {}) => {

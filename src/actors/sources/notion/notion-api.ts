@@ -1,6 +1,6 @@
 import type { GuardedCall } from '../document-source.ts';
 import type { NotionClient } from './notion-client.ts';
-import type { NotionBlock, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
+import type { NotionBlock, NotionDatabase, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
 
 /** The Notion calls one poll makes, each already routed through the connector's circuit breaker. */
 export interface NotionApi {
@@ -10,6 +10,7 @@ export interface NotionApi {
   children(blockId: string, startCursor?: string): Promise<NotionList<NotionBlock>>;
   queryDataSource(dataSourceId: string, since: string | null, startCursor?: string): Promise<NotionList<NotionPage>>;
   dataSource(dataSourceId: string): Promise<NotionDataSource | null>;
+  database(databaseId: string): Promise<NotionDatabase | null>;
 }
 
 /** Wraps every client call in `guard`, so a poll cannot reach Notion around the breaker. */
@@ -21,6 +22,7 @@ export function guardedApi(client: NotionClient, guard: GuardedCall): NotionApi 
     children: (id, c) => guard(() => client.children(id, c)),
     queryDataSource: (id, since, c) => guard(() => client.queryDataSource(id, since, c)),
     dataSource: (id) => guard(() => client.dataSource(id)),
+    database: (id) => guard(() => client.database(id)),
   };
 }
 

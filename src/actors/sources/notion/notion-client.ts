@@ -3,7 +3,7 @@ import { classifyNotionError, isNotFound } from './notion-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
 import { RequestPacer } from './notion-pacer.ts';
 import { type PacerClock, systemClock } from '../pacer-clock.ts';
-import type { NotionBlock, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
+import type { NotionBlock, NotionDatabase, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
 
 /** The API version this connector speaks (databases hold data sources; `dataSources.query`). */
 export const NOTION_VERSION = '2025-09-03';
@@ -93,6 +93,16 @@ export class NotionClient {
   async dataSource(dataSourceId: string): Promise<NotionDataSource | null> {
     try {
       return await this.call(() => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
+  async database(databaseId: string): Promise<NotionDatabase | null> {
+    try {
+      return await this.call(() => this.client.databases.retrieve({ database_id: databaseId }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

@@ -5,7 +5,7 @@ import type { NotionCursor } from './notion-cursor.ts';
 import { pageDocument, pagePath } from './notion-page-document.ts';
 import { NotionScope } from './notion-scope.ts';
 import { isGone, type NotionPage } from './notion-types.ts';
-import type { NotionOptions } from './notion-options.ts';
+import { type NotionOptions, normaliseNotionId } from './notion-options.ts';
 
 /** What one poll shares with the source: settings, counters and the clock. */
 export interface PollContext {
@@ -80,6 +80,15 @@ export class NotionPollRun {
     const listed = new Set(rows.map((r) => r.id));
     const formerRows = Object.keys(this.hashes).filter((id) => this.scope.parents[id] === `data_source:${dataSourceId}` && !listed.has(id));
     for (const id of formerRows) await this.considerById(id);
+  }
+
+  /** A database event: refreshes each of its data sources; a database that is gone (404) has nothing to refresh. */
+  async refreshDatabase(databaseId: string): Promise<void> {
+    const database = await this.ctx.api.database(databaseId);
+    for (const source of database?.data_sources ?? []) {
+      const id = normaliseNotionId(source.id);
+      if (id) await this.refreshDataSource(id);
+    }
   }
 
   /** A delete event for a known page (unknown pages have nothing stored to delete, except on a webhook's word). */

@@ -102,7 +102,7 @@ export class NotionSource implements DocumentSource {
     };
   }
 
-  /** A webhook delivery: page events fetch (or delete) their page, data source and database events re-read its rows. */
+  /** A webhook delivery: page events fetch (or delete) their page, data source events re-read its rows, database events those of each of its data sources. */
   private async applyHint(run: NotionPollRun, message: WebhookMessage): Promise<void> {
     const hint = (message.payload ?? {}) as NotionHint;
     const type = hint.type ?? message.event;
@@ -110,7 +110,9 @@ export class NotionSource implements DocumentSource {
     if (!id) return;
     if (type === 'page.deleted') run.remove(id);
     else if (type.startsWith('page.')) await run.considerById(id);
-    else if (type.startsWith('data_source.') || type.startsWith('database.')) await run.refreshDataSource(id);
+    else if (type.startsWith('data_source.')) await run.refreshDataSource(id);
+    // Database events name the database, a container of data sources (API 2025-09-03), not a data source.
+    else if (type.startsWith('database.')) await run.refreshDatabase(id);
   }
 
   /** Lists the pages in scope: new ones are ingested, known ones gone missing are confirmed one by one and deleted. */

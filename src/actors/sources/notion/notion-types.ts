@@ -62,6 +62,13 @@ export interface NotionDataSource {
   database_parent?: NotionParent;
 }
 
+/** A database, as `databases.retrieve` returns it: since 2025-09-03 a container of data sources. */
+export interface NotionDatabase {
+  object: 'database';
+  id: string;
+  data_sources: { id: string; name?: string }[];
+}
+
 /** One page of a paginated listing. */
 export interface NotionList<T> {
   results: T[];

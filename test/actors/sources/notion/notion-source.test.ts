@@ -122,4 +122,22 @@ describe('Notion source: webhook hints', () => {
     expect(notion.requests.some((r) => r.path === `/v1/data_sources/${ds}/query`)).toBe(true);
     expect(keep).toBeDefined();
   });
+
+  it('turns database events into a refresh of each of the database\'s data sources, and ignores a deleted database', async () => {
+    notion = await startFakeNotion();
+    const db = fakeNotionId(910);
+    const ds = fakeNotionId(911);
+    notion.addDataSource({ id: ds, title: 'Tasks', databaseId: db });
+    notion.addPage({ title: 'Old row', parent: { dataSource: ds }, lastEditedTime: minutesAgo(30) });
+    const p = notionPoller(notionSourceFor(notion));
+    await p.poll();
+    const row = notion.addPage({ title: 'New row', parent: { dataSource: ds }, blocks: [block.paragraph('added')] });
+    notion.hideFromSearch(row);
+    const delta = await p.poll([hint('database.content_updated', db), hint('database.deleted', fakeNotionId(912))]);
+    expect(summary(delta)).toEqual(['upsert New row']);
+    expect(notion.requests.some((r) => r.path === `/v1/databases/${db}` && r.status === 200)).toBe(true);
+    expect(notion.requests.some((r) => r.path === `/v1/databases/${fakeNotionId(912)}` && r.status === 404)).toBe(true);
+    expect(notion.requests.some((r) => r.path === `/v1/data_sources/${ds}/query`)).toBe(true);
+    expect(p.breaker.getSnapshot().context.failures).toBe(0);
+  });
 });
