@@ -3,6 +3,7 @@ import type { ConfluenceApi } from './confluence-api.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
 import { storageToMarkdown } from './confluence-storage-to-markdown.ts';
 import { type ConfluencePage, isGone } from './confluence-types.ts';
+import { pageSlug } from '../page-slug.ts';
 
 /** What one poll shares with the source: settings, counters and the clock. */
 export interface PollContext {
@@ -90,16 +91,4 @@ export class ConfluencePollRun {
   handled(id: string): boolean {
     return this.seen.has(id);
   }
-}
-
-/** A readable, stable path segment: the title's slug and the page id. */
-export function pageSlug(title: string, id: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug ? `${slug}-${id}` : id;
 }

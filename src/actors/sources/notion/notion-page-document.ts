@@ -3,6 +3,7 @@ import { collectAll, type NotionApi } from './notion-api.ts';
 import { blocksToMarkdown, type UnsupportedCounts } from './notion-blocks-to-markdown.ts';
 import { propertyToText, titleOf } from './notion-rich-text.ts';
 import type { BlockNode, NotionPage } from './notion-types.ts';
+import { pageSlug } from '../page-slug.ts';
 
 /** Blocks whose children are other documents (fetched on their own), not part of this page's text. */
 const SEPARATE_DOCUMENTS = new Set(['child_page', 'child_database']);
@@ -49,15 +50,7 @@ export function renderPage(page: NotionPage, body: string): string {
   return `${[title ? `# ${title}` : '', properties.join('\n'), body].filter((s) => s !== '').join('\n\n')}\n`;
 }
 
-/** A readable, stable path: the title's slug and the page id, like Notion's own URLs. */
+/** The page's path: its title's slug and its id without dashes, like Notion's own URLs. */
 export function pagePath(title: string, pageId: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  const id = pageId.replace(/-/g, '');
-  return slug ? `${slug}-${id}` : id;
+  return pageSlug(title, pageId.replace(/-/g, ''));
 }
