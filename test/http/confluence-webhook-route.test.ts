@@ -1,14 +1,13 @@
-import Database from 'better-sqlite3';
+
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
-import { QueueUnavailableError } from '../../src/actors/queue/queue-errors.ts';
 import type { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
-import { SqliteDeliveryLog } from '../../src/actors/webhooks/sqlite-delivery-log.ts';
 import type { ConfluenceWebhookConnector, ConfluenceWebhookDeps } from '../../src/http/confluence-webhook-route.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { FakeWebhookManager, type RecordingConnector, recordingConnector } from '../support/fake-webhook-deps.ts';
 
 // Compile-time check: the real ConnectorManager is a valid dependency of the route.
 const _managerFits: (m: ConnectorManager) => ConfluenceWebhookDeps = (m) => m;
@@ -20,54 +19,18 @@ const bytesOf = (name: string) => readFileSync(new URL(name, FIXTURES));
 const SECRET = 'confluence-webhook-secret';
 const hmac = (body: Buffer | string, key = SECRET) => createHmac('sha256', key).update(body).digest('hex');
 
-type Delivery = { deliveryId: string; event: string; payload: unknown };
 type ErrorBody = { error: { code: string; message: string } };
 
-interface FakeConnector extends ConfluenceWebhookConnector {
-  delivered: Delivery[];
-  rejections: number;
-  bufferFull: boolean;
-}
+
+type FakeConnector = RecordingConnector<ConfluenceWebhookConnector['config']>;
 
 function fakeConnector(name = 'wiki', webhookSecret = SECRET): FakeConnector {
-  const connector: FakeConnector = {
-    name,
-    config: { webhook_secret: webhookSecret },
-    delivered: [],
-    rejections: 0,
-    bufferFull: false,
-    deliverWebhook: (delivery) => {
-      if (connector.bufferFull) return false;
-      connector.delivered.push(delivery);
-      return true;
-    },
-    recordWebhookRejection: () => {
-      connector.rejections++;
-    },
-  };
-  return connector;
+  return recordingConnector(name, { webhook_secret: webhookSecret });
 }
 
-/** The subset of ConnectorManager the route uses, over a real in-memory SQLite delivery log. */
-class FakeManager implements ConfluenceWebhookDeps {
-  queue = { state: 'flowing', full: false };
-  logDown = false;
-  private readonly log = new SqliteDeliveryLog(new Database(':memory:'), 60_000);
-  constructor(readonly connectors: FakeConnector[]) {}
-  connectorsOfKind(kind: string): FakeConnector[] {
-    return kind === 'confluence' ? this.connectors : [];
-  }
-  get deliveries() {
-    return {
-      firstDelivery: async (source: string, id: string) => {
-        if (this.logDown) throw new QueueUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-        return this.log.firstDelivery(source, id);
-      },
-      forget: (source: string, id: string) => this.log.forget(source, id),
-    };
-  }
-  queueState() {
-    return { ...this.queue };
+class FakeManager extends FakeWebhookManager<FakeConnector> implements ConfluenceWebhookDeps {
+  constructor(connectors: FakeConnector[]) {
+    super('confluence', connectors);
   }
 }
 
@@ -182,11 +145,11 @@ describe('POST /webhooks/confluence: events', () => {
     manager.queue = { state: 'flowing', full: false };
     connector.bufferFull = true;
     expect(((await (await post(url, body, signed(body))).json()) as ErrorBody).error.code).toBe('WEBHOOK_BUFFER_FULL');
-    manager.logDown = true;
+    manager.storeDown = true;
     const logDown = await post(url, body, signed(body));
     expect(logDown.status).toBe(503);
     expect(logDown.headers.get('retry-after')).toBe('60');
-    manager.logDown = false;
+    manager.storeDown = false;
     connector.bufferFull = false;
     expect(await (await post(url, body, signed(body))).json()).toEqual({ accepted: true });
   });

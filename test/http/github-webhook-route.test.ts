@@ -1,21 +1,19 @@
 import Router from '@koa/router';
-import Database from 'better-sqlite3';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
-import { QueueUnavailableError } from '../../src/actors/queue/queue-errors.ts';
 import { AVAILABLE_KINDS } from '../../src/actors/sources/create-source.ts';
 import type { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
-import { SqliteDeliveryLog } from '../../src/actors/webhooks/sqlite-delivery-log.ts';
 import { connectorSchema } from '../../src/config/schema.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { errorMiddleware } from '../../src/http/error-middleware.ts';
 import { createGithubWebhookRoute, type GithubWebhookConnector, type GithubWebhookDeps } from '../../src/http/github-webhook-route.ts';
 import { verifyGithubSignature } from '../../src/http/verify-github-signature.ts';
 import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
+import { FakeWebhookManager, type RecordingConnector, recordingConnector } from '../support/fake-webhook-deps.ts';
 
 // Compile-time check: the real ConnectorManager is a valid dependency of the route.
 const _managerFits: (m: ConnectorManager) => GithubWebhookDeps = (m) => m;
@@ -35,55 +33,18 @@ const newBranchPush = bytesOf('push.with-new-branch.payload.json');
 const pushWith = (fields: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(newBranchPush.toString('utf8')), ...fields });
 const commit = (files: { added?: string[]; removed?: string[]; modified?: string[] }) => ({ added: [], removed: [], modified: [], ...files });
 
-type Delivery = { deliveryId: string; event: string; payload: unknown };
 type ErrorBody = { error: { code: string; message: string } };
 
-/** A connector handle that records what the route hands it. */
-interface FakeConnector extends GithubWebhookConnector {
-  delivered: Delivery[];
-  rejections: number;
-  bufferFull: boolean;
-}
+
+type FakeConnector = RecordingConnector<GithubWebhookConnector['config']>;
 
 function fakeConnector(name: string, metadata: Record<string, unknown>, webhookSecret = SECRET): FakeConnector {
-  const connector: FakeConnector = {
-    name,
-    config: { webhook_secret: webhookSecret, metadata },
-    delivered: [],
-    rejections: 0,
-    bufferFull: false,
-    deliverWebhook: (delivery) => {
-      if (connector.bufferFull) return false;
-      connector.delivered.push(delivery);
-      return true;
-    },
-    recordWebhookRejection: () => {
-      connector.rejections++;
-    },
-  };
-  return connector;
+  return recordingConnector(name, { webhook_secret: webhookSecret, metadata });
 }
 
-/** The subset of ConnectorManager the route uses, over a real (in-memory SQLite) delivery log. */
-class FakeManager implements GithubWebhookDeps {
-  queue = { state: 'flowing', full: false };
-  deliveryLogDown = false;
-  private readonly log = new SqliteDeliveryLog(new Database(':memory:'), 60_000);
-  constructor(readonly connectors: FakeConnector[]) {}
-  connectorsOfKind(kind: string): FakeConnector[] {
-    return kind === 'github' ? this.connectors : [];
-  }
-  get deliveries() {
-    return {
-      firstDelivery: async (source: string, deliveryId: string) => {
-        if (this.deliveryLogDown) throw new QueueUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-        return this.log.firstDelivery(source, deliveryId);
-      },
-      forget: (source: string, deliveryId: string) => this.log.forget(source, deliveryId),
-    };
-  }
-  queueState() {
-    return { ...this.queue };
+class FakeManager extends FakeWebhookManager<FakeConnector> implements GithubWebhookDeps {
+  constructor(connectors: FakeConnector[]) {
+    super('github', connectors);
   }
 }
 
@@ -426,9 +387,9 @@ describe('POST /webhooks/github', () => {
     manager.queue = { state: 'backpressure', full: true };
     await expect503('QUEUE_FULL');
     manager.queue = { state: 'flowing', full: false };
-    manager.deliveryLogDown = true;
+    manager.storeDown = true;
     await expect503('QUEUE_UNAVAILABLE');
-    manager.deliveryLogDown = false;
+    manager.storeDown = false;
     gh.bufferFull = true;
     await expect503('WEBHOOK_BUFFER_FULL');
     expect(gh.delivered).toEqual([]);

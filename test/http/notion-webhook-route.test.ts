@@ -1,19 +1,16 @@
 import { signWebhookPayload, verifyWebhookSignature } from '@notionhq/client';
-import Database from 'better-sqlite3';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import type Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
-import { QueueUnavailableError } from '../../src/actors/queue/queue-errors.ts';
 import type { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
-import { SqliteDeliveryLog } from '../../src/actors/webhooks/sqlite-delivery-log.ts';
-import { SqliteWebhookSecretStore } from '../../src/actors/webhooks/sqlite-webhook-secret-store.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { verifyNotionSignature } from '../../src/http/notion-signature.ts';
 import type { NotionWebhookConnector, NotionWebhookDeps } from '../../src/http/notion-webhook-route.ts';
 import { jsonOf } from '../support/temp-service.ts';
+import { FakeWebhookManager, type RecordingConnector, recordingConnector } from '../support/fake-webhook-deps.ts';
 
 // Compile-time check: the real ConnectorManager is a valid dependency of the route.
 const _managerFits: (m: ConnectorManager) => NotionWebhookDeps = (m) => m;
@@ -30,78 +27,19 @@ const pageContentUpdated = bytesOf('page.content_updated.json');
 
 const sign = (key: string, body: Buffer | string) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 
-type Delivery = { deliveryId: string; event: string; payload: unknown };
 type ErrorBody = { error: { code: string; message: string } };
 
 /** A connector handle that records what the route hands it. */
-interface FakeConnector extends NotionWebhookConnector {
-  delivered: Delivery[];
-  rejections: number;
-  /** Tokens shown in health through `recordWebhookVerification`. */
-  shown: string[];
-  bufferFull: boolean;
-}
+
+type FakeConnector = RecordingConnector<NotionWebhookConnector['config']>;
 
 function fakeConnector(name = 'notion', webhookSecret = ''): FakeConnector {
-  const connector: FakeConnector = {
-    name,
-    config: { webhook_secret: webhookSecret },
-    delivered: [],
-    rejections: 0,
-    shown: [],
-    bufferFull: false,
-    deliverWebhook: (delivery) => {
-      if (connector.bufferFull) return false;
-      connector.delivered.push(delivery);
-      return true;
-    },
-    recordWebhookRejection: () => {
-      connector.rejections++;
-    },
-    recordWebhookVerification: (token) => {
-      connector.shown.push(token);
-    },
-  };
-  return connector;
+  return recordingConnector(name, { webhook_secret: webhookSecret });
 }
 
-/** The subset of ConnectorManager the route uses, over a real in-memory SQLite delivery log and key store. */
-class FakeManager implements NotionWebhookDeps {
-  queue = { state: 'flowing', full: false };
-  storeDown = false;
-  private readonly db = new Database(':memory:');
-  private readonly log = new SqliteDeliveryLog(this.db, 60_000);
-  private readonly secrets = new SqliteWebhookSecretStore(this.db);
-  constructor(readonly connectors: FakeConnector[]) {}
-  connectorsOfKind(kind: string): FakeConnector[] {
-    return kind === 'notion' ? this.connectors : [];
-  }
-  get deliveries() {
-    return {
-      firstDelivery: async (source: string, deliveryId: string) => {
-        this.failIfDown();
-        return this.log.firstDelivery(source, deliveryId);
-      },
-      forget: (source: string, deliveryId: string) => this.log.forget(source, deliveryId),
-    };
-  }
-  get webhookSecrets() {
-    return {
-      get: async (connector: string) => {
-        this.failIfDown();
-        return this.secrets.get(connector);
-      },
-      set: async (connector: string, secret: string) => {
-        this.failIfDown();
-        return this.secrets.set(connector, secret);
-      },
-    };
-  }
-  queueState() {
-    return { ...this.queue };
-  }
-  private failIfDown() {
-    if (this.storeDown) throw new QueueUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+class FakeManager extends FakeWebhookManager<FakeConnector> implements NotionWebhookDeps {
+  constructor(connectors: FakeConnector[]) {
+    super('notion', connectors);
   }
 }
 
