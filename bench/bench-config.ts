@@ -9,6 +9,8 @@ export interface BenchConfigOptions {
   docsPath?: string;
   /** `queue.name`; default `ingestion:queue`. */
   queueName?: string;
+  /** `redis.url`; the embedded SQLite queue when absent. */
+  redisUrl?: string;
   /** `queue.max_size`; default 10000. */
   maxSize?: number;
   /** `stores.graph: neo4j` with these settings; the embedded graph store when absent. The vector store stays embedded. */
@@ -43,6 +45,7 @@ export function createBenchConfig(options: BenchConfigOptions): InletConfig {
     '  host: "127.0.0.1"',
     '  port: 0',
   ];
+  if (options.redisUrl) lines.push('redis:', `  url: ${JSON.stringify(options.redisUrl)}`);
   const neo = options.neo4j;
   if (neo) {
     lines.push('stores:', '  graph: neo4j', '  vector: embedded', '  neo4j:', `    uri: ${JSON.stringify(neo.uri)}`);

@@ -34,8 +34,11 @@ const NEO4J_WARMUP_DOCS = 100;
 /** The Neo4j comparison includes the harness start-up (~15-45 s on a busy 2-vCPU machine), hence a larger budget. */
 const NEO4J_BUDGET_MS = 180_000;
 const WEBHOOK_SHAPE: WebhookShape = {
-  concurrency: 32,
-  requestsPerPhase: 20_000,
+  // GitHub delivers an organisation's events from many workers at once; 64 in flight lets a receiver that waits on
+  // Redis overlap that wait with parsing the next deliveries, as it would in production.
+  concurrency: 64,
+  rounds: 3,
+  requestsPerPhase: 15_000,
   phaseMaxMs: 15_000,
   warmupRequests: 1_000,
   fixedRateMs: 10_000,
@@ -164,6 +167,11 @@ async function main(): Promise<number> {
         accepted_per_s: round(r.inlet.acceptedPerS, 0),
         bare_koa_per_s: round(r.bare.answersPerS, 0),
         ratio_vs_bare: round(r.inlet.acceptedPerS / r.bare.answersPerS, 2),
+        rounds: WEBHOOK_SHAPE.rounds,
+        rounds_inlet_per_s: r.roundsPerS.inlet.map((v) => round(v, 0)),
+        rounds_bare_per_s: r.roundsPerS.bare.map((v) => round(v, 0)),
+        rounds_ratio: r.roundRatios.map((v) => round(v, 2)),
+        max_rate_definition: 'best of the alternating rounds for each endpoint, same concurrency',
         max_rate_inlet_p50_ms: round(r.inlet.p50Ms ?? Number.NaN, 2),
         max_rate_inlet_p99_ms: round(r.inlet.p99Ms ?? Number.NaN, 2),
         max_rate_bare_p99_ms: round(r.bare.p99Ms ?? Number.NaN, 2),
@@ -278,7 +286,7 @@ async function main(): Promise<number> {
       target: '',
       met: '',
     },
-    { benchmark: 'webhooks', figure: 'inlet 202/s, max (32 in flight)', value: fmt(num(webhooks.accepted_per_s)), against: `bare Koa ${fmt(num(webhooks.bare_koa_per_s))}/s`, ratio: x(webhooks.ratio_vs_bare), target: '>= 0.7x', met: yes(targets.webhooks_vs_bare) },
+    { benchmark: 'webhooks', figure: `inlet 202/s, best of ${WEBHOOK_SHAPE.rounds} rounds (${WEBHOOK_SHAPE.concurrency} in flight)`, value: fmt(num(webhooks.accepted_per_s)), against: `bare Koa ${fmt(num(webhooks.bare_koa_per_s))}/s`, ratio: x(webhooks.ratio_vs_bare), target: '>= 0.7x', met: yes(targets.webhooks_vs_bare) },
     { benchmark: '', figure: 'server CPU ms per answer', value: fmt(num(webhooks.inlet_cpu_ms_per_request), 3), against: `bare Koa ${fmt(num(webhooks.bare_cpu_ms_per_request), 3)} ms`, ratio: x(webhooks.cpu_cost_ratio_bare_over_inlet), target: '', met: '' },
     { benchmark: '', figure: `p99 ms at ${fmt(num(webhooks.fixed_rate_per_s))}/s (half)`, value: fmt(num(webhooks.p99_ms), 1), against: `p50 ${fmt(num(webhooks.p50_ms), 1)}; bare Koa same rate p99 ${fmt(num(webhooks.bare_koa_fixed_rate_p99_ms), 1)}`, ratio: '', target: '< 25 ms', met: yes(targets.webhooks_p99) },
     { benchmark: '', figure: 'event-loop delay p99 ms at half rate', value: fmt(num(webhooks.fixed_rate_loop_delay_p99_ms), 1), against: `bare Koa ${fmt(num(webhooks.bare_koa_fixed_rate_loop_delay_p99_ms), 1)} ms`, ratio: '', target: '', met: '' },

@@ -6,6 +6,8 @@ export interface ConfluenceDelivery {
   deliveryId: string;
   event: string;
   payload: { event: string; pageId: string; version: number | undefined };
+  /** One per page: the connector fetches the page's current state (or deletes it), so the newest event is enough. */
+  coalesceKey: string;
 }
 
 /** What to do with a delivery: hand it over, ignore it (another event type), or refuse it as malformed. */
@@ -34,5 +36,5 @@ export function planConfluenceEvent(body: Json, queryEvent: string | undefined):
   const version = typeof rawVersion === 'number' && Number.isFinite(rawVersion) ? rawVersion : undefined;
   const stateChange = version === undefined || !/_(created|updated)$/.test(event);
   const deliveryId = `${pageId}@${version ?? 'unknown'}${stateChange ? `#${event}@${String(body.timestamp ?? '')}` : ''}`;
-  return { deliver: { deliveryId, event, payload: { event, pageId, version } } };
+  return { deliver: { deliveryId, event, payload: { event, pageId, version }, coalesceKey: `content:${pageId}` } };
 }

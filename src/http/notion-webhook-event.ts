@@ -14,7 +14,7 @@ export interface NotionWebhookPayload {
 }
 
 /** The plan for one verified Notion event: deliver it, ignore it with a reason, or refuse it for a missing field. */
-export type NotionEventPlan = { deliver: NotionWebhookPayload } | { ignored: string } | { malformed: string };
+export type NotionEventPlan = { deliver: NotionWebhookPayload; coalesceKey: string } | { ignored: string } | { malformed: string };
 
 /**
  * Maps a verified event body to a plan. Notion's payloads are thin signals (type and entity id); the connector calls
@@ -30,5 +30,6 @@ export function planNotionEvent(body: Record<string, unknown>): NotionEventPlan 
   const entity = body.entity;
   const entityId = typeof entity === 'object' && entity !== null ? (entity as Record<string, unknown>).id : undefined;
   if (typeof entityId !== 'string' || entityId === '') return { malformed: 'entity.id' };
-  return { deliver: { type, entityId } };
+  // The connector reads the entity's current state, so only the newest event per entity matters until its next poll.
+  return { deliver: { type, entityId }, coalesceKey: `${type.slice(0, type.indexOf('.'))}:${entityId}` };
 }

@@ -133,7 +133,7 @@ export function createNotionWebhookRoute(options: NotionWebhookRouteOptions): Mi
     // The event id is the same on every retry of one event (attempt_number 1 to 8).
     const first = await withRetryAfter(ctx, () => deps.deliveries.firstDelivery(`notion:${connector.name}`, eventId));
     if (!first) return answer(ctx, 200, { duplicate: true });
-    if (!connector.deliverWebhook({ deliveryId: eventId, event: plan.deliver.type, payload: plan.deliver })) {
+    if (!connector.deliverWebhook({ deliveryId: eventId, event: plan.deliver.type, payload: plan.deliver, coalesceKey: plan.coalesceKey })) {
       // Forget it, so Notion's retry is handled instead of being answered as a duplicate.
       await deps.deliveries.forget(`notion:${connector.name}`, eventId);
       logger.warn('Notion delivery refused: connector webhook buffer full', { event_id: eventId, connector: connector.name });

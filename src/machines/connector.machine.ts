@@ -1,12 +1,8 @@
 import { type ActorRefFrom, assign, type ErrorActorEvent, enqueueActions, fromPromise, setup } from 'xstate';
 import { type CircuitBreakerInput, circuitBreakerMachine } from './circuit-breaker.machine.ts';
+import { bufferWebhook, canBufferWebhook, type WebhookMessage } from './webhook-buffer.ts';
 
-/** A webhook delivery handed to a connector as a message; `payload` is the parsed body, already verified by the route. */
-export interface WebhookMessage {
-  deliveryId: string;
-  event: string;
-  payload: unknown;
-}
+export type { WebhookMessage } from './webhook-buffer.ts';
 
 /** What one poll found and queued, as the poll actor reports it. */
 export interface PollOutcome {
@@ -53,6 +49,8 @@ export interface ConnectorStats {
   webhooks_buffered: number;
   /** Verified webhook deliveries handed to this connector since it started. */
   webhooks_received: number;
+  /** Of those, the ones that replaced a buffered delivery with the same news (one poll serves both). */
+  webhooks_coalesced: number;
   webhook_signature_failures: number;
   /** The verification token a source sent, for the user to paste back into the source's UI. */
   webhook_verification_token: string | null;
@@ -95,6 +93,11 @@ function retryAfterOf(error: unknown): number {
 function resumeAtOf(error: unknown): string | null {
   const at = typeof error === 'object' && error !== null ? (error as { resumeAt?: unknown }).resumeAt : undefined;
   return typeof at === 'string' ? at : null;
+}
+
+/** The connector's webhook buffer, as `webhook-buffer.ts` reads it. */
+export function webhookBufferOf(context: { pendingWebhooks: WebhookMessage[]; webhooksInFlight: number; maxBufferedWebhooks: number }) {
+  return { pending: context.pendingWebhooks, inFlight: context.webhooksInFlight, max: context.maxBufferedWebhooks };
 }
 
 function describe(error: unknown): string {
@@ -152,7 +155,7 @@ export const connectorMachine = setup({
     isRecovered: ({ context }) => context.breakerState === 'closed' && context.permanentError === null,
     // The probe waits while the queue is under backpressure: a probe that succeeds would only poll into a full queue.
     mayProbe: ({ context }) => context.breakerState === 'half_open' && !context.queuePaused,
-    hasBufferRoom: ({ context }) => context.pendingWebhooks.length < context.maxBufferedWebhooks,
+    hasBufferRoom: ({ context, event }) => canBufferWebhook(webhookBufferOf(context), event as WebhookMessage),
   },
   delays: {
     pollInterval: ({ context }) => context.pollIntervalMs,
@@ -181,6 +184,7 @@ export const connectorMachine = setup({
       restarts: input.restarts,
       webhooks_buffered: 0,
       webhooks_received: 0,
+      webhooks_coalesced: 0,
       webhook_signature_failures: 0,
       webhook_verification_token: null,
       rate_limited_until: null,
@@ -201,13 +205,18 @@ export const connectorMachine = setup({
     STOP: { target: '.stopped', actions: assign({ pollRequested: true }) },
     WEBHOOK: {
       guard: 'hasBufferRoom',
-      actions: assign({
-        pendingWebhooks: ({ context, event }) => [...context.pendingWebhooks, { deliveryId: event.deliveryId, event: event.event, payload: event.payload }],
-        stats: ({ context }) => ({
-          ...context.stats,
-          webhooks_buffered: context.pendingWebhooks.length + 1,
-          webhooks_received: context.stats.webhooks_received + 1,
-        }),
+      actions: assign(({ context, event }) => {
+        const { type: _, ...message } = event;
+        const { pending, coalesced } = bufferWebhook(webhookBufferOf(context), message);
+        return {
+          pendingWebhooks: pending,
+          stats: {
+            ...context.stats,
+            webhooks_buffered: pending.length,
+            webhooks_received: context.stats.webhooks_received + 1,
+            webhooks_coalesced: context.stats.webhooks_coalesced + (coalesced ? 1 : 0),
+          },
+        };
       }),
     },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
@@ -259,6 +268,7 @@ export const connectorMachine = setup({
               attempt: 0,
               permanentError: null,
               pendingWebhooks,
+              webhooksInFlight: 0,
               stats: {
                 ...context.stats,
                 events_received: context.stats.events_received + event.output.received,

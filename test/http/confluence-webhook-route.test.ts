@@ -60,7 +60,7 @@ describe('POST /webhooks/confluence: authentication', () => {
     const bare = await post(url, body, { 'x-hub-signature': hmac(body) }, '?event=page_updated');
     expect(bare.status).toBe(200);
     expect(await bare.json()).toEqual({ accepted: true });
-    expect(connector.delivered).toEqual([{ deliveryId: '1188560897@2', event: 'page_updated', payload: { event: 'page_updated', pageId: '1188560897', version: 2 } }]);
+    expect(connector.delivered).toEqual([{ deliveryId: '1188560897@2', event: 'page_updated', payload: { event: 'page_updated', pageId: '1188560897', version: 2 }, coalesceKey: 'content:1188560897' }]);
     const dc = JSON.stringify({ event: 'page_created', timestamp: 1, page: { id: 77, version: 1, spaceKey: 'ENG', title: 'New' } });
     const prefixed = await post(url, dc, { 'x-hub-signature': `sha256=${hmac(dc)}` });
     expect(await prefixed.json()).toEqual({ accepted: true });
@@ -89,7 +89,7 @@ describe('POST /webhooks/confluence: authentication', () => {
     const ok = await post(url, body, { 'x-inlet-webhook-secret': SECRET }, '?event=page_trashed');
     expect(ok.status).toBe(200);
     expect(connector.delivered).toEqual([
-      { deliveryId: '1188560897@2#page_trashed@1631606688675', event: 'page_trashed', payload: { event: 'page_trashed', pageId: '1188560897', version: 2 } },
+      { deliveryId: '1188560897@2#page_trashed@1631606688675', event: 'page_trashed', payload: { event: 'page_trashed', pageId: '1188560897', version: 2 }, coalesceKey: 'content:1188560897' },
     ]);
   });
 

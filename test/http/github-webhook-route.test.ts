@@ -140,6 +140,7 @@ describe('POST /webhooks/github', () => {
           changes: { 'README.md': 'upsert' },
           truncated: false,
         },
+        coalesceKey: 'push',
       },
     ]);
   });
@@ -354,6 +355,8 @@ describe('POST /webhooks/github', () => {
     const body = pushWith({ forced: true });
     expect(await (await post(url, body, hookHeaders('push', body))).json()).toEqual({ accepted: true, changes: 0 });
     expect(gh.delivered[0].payload).toMatchObject({ forced: true, changes: {} });
+    // Its own key: a later ordinary push must not replace it, or the poll would miss the reconciliation.
+    expect(gh.delivered[0].coalesceKey).toBe('push:forced');
   });
 
   it('answers 503 with Retry-After while the queue is unreachable, without marking the delivery seen', async () => {

@@ -106,7 +106,7 @@ describe('POST /webhooks/notion: the verification handshake', () => {
     expect(event.status).toBe(200);
     expect(await event.json()).toEqual({ accepted: true });
     const { id, entity } = fixture('page.content_updated.json');
-    expect(notion.delivered).toEqual([{ deliveryId: id, event: 'page.content_updated', payload: { type: 'page.content_updated', entityId: entity.id } }]);
+    expect(notion.delivered).toEqual([{ deliveryId: id, event: 'page.content_updated', payload: { type: 'page.content_updated', entityId: entity.id }, coalesceKey: `page:${entity.id}` }]);
   });
 
   it('refuses a second, unsigned verification request with 409 and keeps the first key', async () => {
@@ -202,7 +202,7 @@ describe('POST /webhooks/notion: events', () => {
       expect([name, response.status, await response.json()]).toEqual([name, 200, { accepted: true }]);
     }
     expect(connector.delivered).toEqual(
-      handled.map(fixture).map(({ id, type, entity }) => ({ deliveryId: id, event: type, payload: { type, entityId: entity.id } })),
+      handled.map(fixture).map(({ id, type, entity }) => ({ deliveryId: id, event: type, payload: { type, entityId: entity.id }, coalesceKey: `${type.split('.')[0]}:${entity.id}` })),
     );
   });
 

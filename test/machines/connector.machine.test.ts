@@ -500,6 +500,51 @@ describe('connector machine: backpressure and webhooks', () => {
     expect(poll.calls[2].input.webhooks).toEqual([webhook('d-2')]);
   });
 
+  it('coalesces webhooks with the same key: the newer replaces the waiting one, and the count says so', async () => {
+    const poll = fakePoll();
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));
+    actor.send({ type: 'START' });
+    await settle();
+    actor.send({ type: 'BACKPRESSURE_ON' });
+    const keyed = (id: string, coalesceKey: string) => ({ ...webhook(id), coalesceKey });
+    actor.send({ type: 'WEBHOOK', ...keyed('d-1', 'push') });
+    actor.send({ type: 'WEBHOOK', ...keyed('d-2', 'push:forced') });
+    actor.send({ type: 'WEBHOOK', ...webhook('d-3') });
+    actor.send({ type: 'WEBHOOK', ...keyed('d-4', 'push') });
+    const { context } = actor.getSnapshot();
+    expect(context.pendingWebhooks).toEqual([keyed('d-2', 'push:forced'), webhook('d-3'), keyed('d-4', 'push')]);
+    expect(context.stats).toMatchObject({ webhooks_received: 4, webhooks_coalesced: 1, webhooks_buffered: 3 });
+
+    actor.send({ type: 'BACKPRESSURE_OFF' });
+    await settle();
+    expect(poll.calls[1].input.webhooks.map((w) => w.deliveryId)).toEqual(['d-2', 'd-3', 'd-4']);
+  });
+
+  it('never replaces a webhook the running poll already took; a full buffer still takes one it can coalesce', async () => {
+    let release!: () => void;
+    const poll = fakePoll(async (_input, call) => {
+      if (call === 2) await new Promise<void>((resolve) => (release = resolve));
+      return okOutcome();
+    });
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { maxBufferedWebhooks: 2 });
+    actor.send({ type: 'START' });
+    await settle();
+    const push = (id: string) => ({ ...webhook(id), coalesceKey: 'push' });
+    actor.send({ type: 'WEBHOOK', ...push('d-1') });
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
+    expect(actor.getSnapshot().value).toBe('polling');
+    // d-1 is in the running poll's hands: d-2 takes a new place, d-3 then replaces d-2, even with the buffer full.
+    actor.send({ type: 'WEBHOOK', ...push('d-2') });
+    expect(actor.getSnapshot().can({ type: 'WEBHOOK', ...webhook('d-x') })).toBe(false);
+    expect(actor.getSnapshot().can({ type: 'WEBHOOK', ...push('d-3') })).toBe(true);
+    actor.send({ type: 'WEBHOOK', ...push('d-3') });
+    expect(actor.getSnapshot().context.pendingWebhooks.map((w) => w.deliveryId)).toEqual(['d-1', 'd-3']);
+    release();
+    await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
+    expect(poll.calls.map((c) => c.input.webhooks.map((w) => w.deliveryId))).toEqual([[], ['d-1'], ['d-3']]);
+    expect(actor.getSnapshot().context.pendingWebhooks).toEqual([]);
+  });
+
   it('refuses webhooks once maxBufferedWebhooks are buffered: can(WEBHOOK) is false and a sent one is dropped', async () => {
     const poll = fakePoll();
     const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));

@@ -4,7 +4,7 @@ import { SqliteDeliveryLog } from '../../src/actors/webhooks/sqlite-delivery-log
 import { SqliteWebhookSecretStore } from '../../src/actors/webhooks/sqlite-webhook-secret-store.ts';
 
 /** What a webhook route hands a connector. */
-export type Delivery = { deliveryId: string; event: string; payload: unknown };
+export type Delivery = { deliveryId: string; event: string; payload: unknown; coalesceKey?: string };
 
 /** A connector handle that records what a webhook route hands it (the subset of ConnectorHandle the routes use). */
 export interface RecordingConnector<C> {

@@ -5,20 +5,22 @@ import type { Redis } from 'ioredis';
 export class RedisScript {
   private readonly sha: string;
 
+  /** `keyCount`: how many keys every call passes, or `'any'` for a script that takes a variable number (KEYS is a list). */
   constructor(
     private readonly source: string,
-    private readonly keyCount: number,
+    private readonly keyCount: number | 'any',
   ) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** Runs the script with `keys` (must be `keyCount` long) and string arguments. */
+  /** Runs the script with `keys` (`keyCount` of them, unless `'any'`) and string arguments. */
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    if (this.keyCount !== 'any' && keys.length !== this.keyCount) throw new Error(`script takes ${this.keyCount} keys, got ${keys.length}`);
     try {
-      return await redis.evalsha(this.sha, this.keyCount, ...keys, ...args);
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-        return redis.eval(this.source, this.keyCount, ...keys, ...args);
+        return redis.eval(this.source, keys.length, ...keys, ...args);
       }
       throw error;
     }

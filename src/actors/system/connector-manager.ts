@@ -2,8 +2,9 @@ import type { Redis } from 'ioredis';
 import { type Actor, type AnyActorRef, createActor, type InspectionEvent, type Observer, type SnapshotFrom, waitFor } from 'xstate';
 import type { ConnectorConfig, InletConfig } from '../../config/schema.ts';
 import type { circuitBreakerMachine } from '../../machines/circuit-breaker.machine.ts';
-import { type ConnectorInput, connectorMachine, retryCeilingMs } from '../../machines/connector.machine.ts';
+import { type ConnectorInput, connectorMachine, retryCeilingMs, webhookBufferOf } from '../../machines/connector.machine.ts';
 import { connectorManagerMachine } from '../../machines/connector-manager.machine.ts';
+import { canBufferWebhook, type WebhookMessage } from '../../machines/webhook-buffer.ts';
 import { workerMachine } from '../../machines/worker.machine.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
 import { createPollLogic } from '../connector/create-poll-logic.ts';
@@ -51,7 +52,7 @@ export interface ConnectorHandle {
   /** Polls now rather than at the next interval. */
   pollNow(): void;
   /** Hands a verified webhook delivery to the connector; false when its buffer is full (answer 503). */
-  deliverWebhook(delivery: { deliveryId: string; event: string; payload: unknown }): boolean;
+  deliverWebhook(delivery: WebhookMessage): boolean;
   /** Counts a delivery that failed signature verification. */
   recordWebhookRejection(): void;
   /** Shows a source's one-time verification token in health (Notion), for the user to paste back. */
@@ -67,6 +68,8 @@ export class ConnectorManager {
   private readonly sources = new Map<string, { source: DocumentSource; batchSize: number; kind: string; config: ConnectorConfig }>();
   private readonly specs: Omit<ConnectorInput, 'restarts'>[] = [];
   private readonly stopWatchers: (() => void)[] = [];
+  /** Handles built once per connector (webhook routes look them up on every delivery); cleared when one registers. */
+  private readonly handles = new Map<string, ConnectorHandle>();
   private readonly logger: Logger;
   private backends?: Backends;
   private actor?: Actor<typeof connectorManagerMachine>;
@@ -85,6 +88,7 @@ export class ConnectorManager {
   /** Adds (or replaces) a connector; it starts polling with the others, or at once if polling already started. */
   registerConnector(name: string, kind: string, config: ConnectorConfig): void {
     this.sources.set(name, { source: createSource(name, kind, config, this.logger), batchSize: config.batch_size, kind, config });
+    this.handles.delete(name);
     const spec = {
       name,
       kind,
@@ -137,10 +141,12 @@ export class ConnectorManager {
   connector(name: string): ConnectorHandle | undefined {
     const entry = this.sources.get(name);
     if (!this.actor || !entry) return undefined;
+    const cached = this.handles.get(name);
+    if (cached) return cached;
     const system = this.actor.system;
     const breaker = () => system.get(`breaker:${name}`) as AnyActorRef | undefined;
     const connector = () => system.get(`connector:${name}`) as AnyActorRef | undefined;
-    return {
+    const handle: ConnectorHandle = {
       name,
       kind: entry.kind,
       config: entry.config,
@@ -155,15 +161,17 @@ export class ConnectorManager {
       pollNow: () => connector()?.send({ type: 'POLL_NOW' }),
       deliverWebhook: (delivery) => {
         const ref = connector();
-        // The buffer check of the machine's hasBufferRoom guard, read directly: `can()` would evaluate the transition twice.
-        const context = ref?.getSnapshot().context as { pendingWebhooks: unknown[]; maxBufferedWebhooks: number } | undefined;
-        if (!ref || !context || context.pendingWebhooks.length >= context.maxBufferedWebhooks) return false;
+        // The machine's hasBufferRoom guard, read directly: `can()` would evaluate the transition twice.
+        const context = ref?.getSnapshot().context as Parameters<typeof webhookBufferOf>[0] | undefined;
+        if (!ref || !context || !canBufferWebhook(webhookBufferOf(context), delivery)) return false;
         ref.send({ type: 'WEBHOOK', ...delivery });
         return true;
       },
       recordWebhookRejection: () => connector()?.send({ type: 'WEBHOOK_REJECTED' }),
       recordWebhookVerification: (token) => connector()?.send({ type: 'WEBHOOK_VERIFICATION', token }),
     };
+    this.handles.set(name, handle);
+    return handle;
   }
 
   /** Names of the registered connectors. */
