@@ -34,9 +34,7 @@ const NEO4J_WARMUP_DOCS = 100;
 /** The Neo4j comparison includes the harness start-up (~15-45 s on a busy 2-vCPU machine), hence a larger budget. */
 const NEO4J_BUDGET_MS = 180_000;
 const WEBHOOK_SHAPE: WebhookShape = {
-  // GitHub delivers an organisation's events from many workers at once; 64 in flight lets a receiver that waits on
-  // Redis overlap that wait with parsing the next deliveries, as it would in production.
-  concurrency: 64,
+  concurrency: 32,
   rounds: 3,
   requestsPerPhase: 15_000,
   phaseMaxMs: 15_000,

@@ -18,6 +18,11 @@ export const ingestionEventSchema = z.object({
   content: z.string().optional(),
   /** Title given by the source; the worker falls back to the first heading, then the file name. */
   title: z.string().optional(),
+  /**
+   * What the source says about the document beyond its title and address, kept with it in both stores and shown in
+   * search results (Confluence: `space`, `version`, `content_type`). Flat: graph databases store no nested maps.
+   */
+  metadata: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** Document id of the parent page (Notion, Confluence hierarchies). */
   parentId: z.string().optional(),
   /** When the source last changed the document (ISO 8601). */
@@ -26,3 +31,6 @@ export const ingestionEventSchema = z.object({
 
 /** One change to one document, as it travels through the ingestion queue. */
 export type IngestionEvent = z.infer<typeof ingestionEventSchema>;
+
+/** Source-specific fields of a document (`IngestionEvent.metadata`). */
+export type DocumentMetadata = Record<string, string | number>;

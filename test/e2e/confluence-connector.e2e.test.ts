@@ -28,7 +28,12 @@ describe('Confluence connector in the running service', () => {
     const child = fake.addPage({ space: 'ENG', title: 'Deploying', parentId: parent, storage: '<h2>Steps</h2><ol><li>Build</li><li>Ship</li></ol>' });
     service = await startTempService({ connectors: confluenceConnector(fake, 'cloud') });
     const stored = await eventually('the child page stored', () => service!.backends.graph.getDocument(`wiki:${child}`));
-    expect(stored).toMatchObject({ parentId: `wiki:${parent}`, title: 'Deploying' });
+    expect(stored).toMatchObject({
+      parentId: `wiki:${parent}`,
+      title: 'Deploying',
+      url: `${fake.baseUrl}/spaces/ENG/pages/${child}/Deploying`,
+      metadata: { space: 'ENG', version: 1, content_type: 'page' },
+    });
     const health = (await service.manager.health()).connectors.find((c) => c.name === 'wiki')!;
     expect(health.source).toMatchObject({ flavor: 'cloud', spaces: ['ENG'], deletion_guard: 'ok' });
   });
@@ -53,6 +58,11 @@ describe('Confluence webhook end to end', () => {
       return doc?.chunks.some((c) => c.text.includes('second version')) ? doc : undefined;
     });
     expect(stored!.chunks.map((c) => c.heading)).toContain('Runbook > Escalation');
+    expect(stored!.metadata).toEqual({ space: 'ENG', version: 2, content_type: 'page' });
+    // Search shows the same metadata, from the vector payload.
+    const found = await fetch(`${service.url}/search?q=${encodeURIComponent('escalation second version')}&k=1`);
+    const [hit] = ((await found.json()) as { results: { document: { id: string; metadata: unknown } }[] }).results;
+    expect(hit.document).toMatchObject({ id: `wiki:${page}`, metadata: { space: 'ENG', version: 2, content_type: 'page' } });
     expect(fake.requests.some((r) => r.path === `/rest/api/content/${page}`)).toBe(true);
 
     const unsigned = await fetch(`${service.url}/webhooks/confluence`, { method: 'POST', headers: { 'x-hub-signature': 'sha256=00' }, body });

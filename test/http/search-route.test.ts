@@ -87,7 +87,7 @@ describe('GET /search', () => {
     expect(status).toBe(200);
     expect(body.query).toBe('how do I deploy inlet');
     const [first] = body.results;
-    expect(first.document).toEqual({ id: 'docs:guide.md', title: 'Deployment guide', url: null, path: 'guide.md', source: 'docs' });
+    expect(first.document).toEqual({ id: 'docs:guide.md', title: 'Deployment guide', url: null, path: 'guide.md', source: 'docs', metadata: {} });
     expect(first.chunk.text).toContain('docker compose');
     expect(first.chunk.index).toBe(0);
     expect(first.score).toBeGreaterThan(0);

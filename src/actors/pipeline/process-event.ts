@@ -57,6 +57,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       updatedAt: event.updatedAt,
       ...(event.url !== undefined && { url: event.url }),
       ...(event.parentId !== undefined && { parentId: event.parentId }),
+      ...(event.metadata !== undefined && { metadata: event.metadata }),
     };
     const chunks: ChunkRecord[] = chunkMarkdown(parsed.body, { maxChars: maxChunkChars }).map((chunk) => ({
       id: `${event.docId}#${chunk.index}`,
@@ -85,6 +86,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
         path: document.path,
         ...(document.url !== undefined && { url: document.url }),
         title: document.title,
+        ...(document.metadata !== undefined && { metadata: document.metadata }),
         heading: chunk.heading,
         text: chunk.text,
         contentHash: document.contentHash,

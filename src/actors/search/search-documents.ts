@@ -1,3 +1,4 @@
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { DocumentRef, GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
@@ -31,7 +32,8 @@ export interface SearchDocumentRef {
 export interface SearchHit {
   /** Cosine similarity of the query and the chunk (1 is identical). */
   score: number;
-  document: SearchDocumentRef & { source: string };
+  /** `metadata`: the source's own fields (Confluence: space, version, content_type); `{}` when it gives none. */
+  document: SearchDocumentRef & { source: string; metadata: DocumentMetadata };
   chunk: { heading: string; text: string; index: number };
   /** Existing documents the chunk's document links to. */
   links_to: SearchDocumentRef[];
@@ -70,7 +72,7 @@ export async function searchDocuments({ embedder, vector, graph }: SearchDeps, {
       const { payload } = hit;
       return {
         score: hit.score,
-        document: { id: hit.docId, title: payload.title, url: payload.url ?? null, path: payload.path, source: payload.source },
+        document: { id: hit.docId, title: payload.title, url: payload.url ?? null, path: payload.path, source: payload.source, metadata: payload.metadata ?? {} },
         chunk: { heading: payload.heading, text: payload.text, index: hit.chunkIndex },
         links_to: linksTo.map(refOf),
         linked_from: linkedFrom.map(refOf),

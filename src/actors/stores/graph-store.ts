@@ -1,3 +1,5 @@
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
+
 /** A document as the graph holds it; `id` is stable across content changes (source + native id or path). */
 export interface DocumentRecord {
   id: string;
@@ -11,6 +13,8 @@ export interface DocumentRecord {
   updatedAt: string;
   /** Document id of the parent page, for page hierarchies. */
   parentId?: string;
+  /** Source-specific fields (space, version, ...); absent when the source gives none. */
+  metadata?: DocumentMetadata;
 }
 
 /** A heading-delimited piece of a document. `id` is `<docId>#<index>`. */

@@ -27,7 +27,8 @@ const DROP_ORPHAN_PLACEHOLDERS = `
 // document, then orphaned placeholders dropped once for all, then new edges merged: the same graph as one by one.
 
 /**
- * $docs: [{id, source, path, url, title, contentHash, updatedAt, parentId, kind}], url, parentId and kind may be null.
+ * $docs: [{id, source, path, url, title, contentHash, updatedAt, parentId, kind, metadata}], url, parentId, kind and
+ * metadata (a JSON object as text: properties cannot hold maps) may be null.
  * Merges each document (turning a placeholder into it), its source, and one CHILD_OF edge, to a placeholder when
  * the parent is not ingested yet.
  */
@@ -36,7 +37,7 @@ export const UPSERT_DOCUMENTS = `
   MERGE (d:Document {id: doc.id})
   REMOVE d:Pending
   SET d.source = doc.source, d.path = doc.path, d.url = doc.url, d.title = doc.title,
-      d.content_hash = doc.contentHash, d.updated_at = doc.updatedAt
+      d.content_hash = doc.contentHash, d.updated_at = doc.updatedAt, d.metadata = doc.metadata
   MERGE (s:Source {name: doc.source})
   SET s.kind = coalesce(doc.kind, s.kind)
   MERGE (s)-[:CONTAINS]->(d)

@@ -3,6 +3,7 @@ import { CONNECTOR_KINDS } from '../../config/schema.ts';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import * as cypher from './neo4j-graph-cypher.ts';
 import { wrapNeo4jError } from './neo4j-store-error.ts';
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 
 /** Options of `Neo4jGraphStore`. */
 export interface Neo4jGraphStoreOptions {
@@ -20,6 +21,8 @@ interface DocumentProps {
   title: string;
   content_hash: string;
   updated_at: string;
+  /** JSON object as text. */
+  metadata?: string | null;
 }
 
 interface ChunkProps {
@@ -97,6 +100,7 @@ export class Neo4jGraphStore implements GraphStore {
       url: document.url ?? null,
       parentId: document.parentId ?? null,
       kind: this.sourceKind(document.source) ?? null,
+      metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
     }));
     const chunks = upserts.map((u) => ({
       id: u.document.id,
@@ -128,6 +132,7 @@ export class Neo4jGraphStore implements GraphStore {
       contentHash: props.content_hash,
       updatedAt: props.updated_at,
       ...(parentId !== undefined && { parentId }),
+      ...(props.metadata != null && { metadata: JSON.parse(props.metadata) as DocumentMetadata }),
       chunks,
       linksTo: record.get('links') as string[],
     };

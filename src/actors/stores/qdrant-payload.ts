@@ -1,8 +1,9 @@
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type { VectorHit, VectorPoint } from './vector-store.ts';
 
 /**
  * A point's Qdrant payload: snake_case, as the issue's wire format (`doc_id, chunk_index, source, path, url, title,
- * heading, text, content_hash, updated_at, embedding_model`), plus `chunk_id` because the point id is a one-way hash
+ * heading, text, content_hash, updated_at, embedding_model`), plus `metadata` (the source's own fields) and `chunk_id` because the point id is a one-way hash
  * of it and a search hit must name its chunk. `url` is left out when the document has none.
  */
 export type QdrantPayload = Record<string, unknown>;
@@ -18,6 +19,7 @@ export function toQdrantPayload(docId: string, point: VectorPoint): QdrantPayloa
     path: p.path,
     ...(p.url !== undefined && { url: p.url }),
     title: p.title,
+    ...(p.metadata !== undefined && { metadata: p.metadata }),
     heading: p.heading,
     text: p.text,
     content_hash: p.contentHash,
@@ -41,6 +43,7 @@ export function fromQdrantPayload(id: string | number, score: number, payload: Q
       path: str('path'),
       ...(typeof p.url === 'string' && { url: p.url }),
       title: str('title'),
+      ...metadataOf(p.metadata),
       heading: str('heading'),
       text: str('text'),
       contentHash: str('content_hash'),
@@ -48,4 +51,11 @@ export function fromQdrantPayload(id: string | number, score: number, payload: Q
       embeddingModel: str('embedding_model'),
     },
   };
+}
+
+/** `{ metadata }` when the payload holds a flat object of strings and numbers (as inlet writes it), else nothing. */
+function metadataOf(value: unknown): { metadata?: DocumentMetadata } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const entries = Object.entries(value).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number');
+  return entries.length > 0 ? { metadata: Object.fromEntries(entries) } : {};
 }

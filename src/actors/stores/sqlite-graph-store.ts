@@ -1,3 +1,4 @@
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type Database from 'better-sqlite3';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
@@ -5,7 +6,7 @@ import { wrapSqliteError } from './wrap-sqlite-error.ts';
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS graph_documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, url TEXT, title TEXT NOT NULL,
-    content_hash TEXT NOT NULL, updated_at TEXT NOT NULL, parent_id TEXT
+    content_hash TEXT NOT NULL, updated_at TEXT NOT NULL, parent_id TEXT, metadata TEXT
   );
   CREATE TABLE IF NOT EXISTS graph_chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_index INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
@@ -27,6 +28,8 @@ interface DocumentRow {
   content_hash: string;
   updated_at: string;
   parent_id: string | null;
+  /** JSON object, or null when the source gave none. */
+  metadata: string | null;
 }
 
 /**
@@ -44,11 +47,11 @@ export class SqliteGraphStore implements GraphStore {
   private prepareStatements() {
     return {
       upsertDocument: this.db.prepare(
-        `INSERT INTO graph_documents (id, source, path, url, title, content_hash, updated_at, parent_id)
-         VALUES (@id, @source, @path, @url, @title, @contentHash, @updatedAt, @parentId)
+        `INSERT INTO graph_documents (id, source, path, url, title, content_hash, updated_at, parent_id, metadata)
+         VALUES (@id, @source, @path, @url, @title, @contentHash, @updatedAt, @parentId, @metadata)
          ON CONFLICT (id) DO UPDATE SET source = excluded.source, path = excluded.path, url = excluded.url,
            title = excluded.title, content_hash = excluded.content_hash, updated_at = excluded.updated_at,
-           parent_id = excluded.parent_id`,
+           parent_id = excluded.parent_id, metadata = excluded.metadata`,
       ),
       deleteChunks: this.db.prepare('DELETE FROM graph_chunks WHERE doc_id = ?'),
       deleteLinks: this.db.prepare('DELETE FROM graph_links WHERE from_id = ?'),
@@ -65,7 +68,12 @@ export class SqliteGraphStore implements GraphStore {
 
   /** Creates the `graph_` tables and indexes if missing. */
   async init(): Promise<void> {
-    this.run(() => this.db.exec(SCHEMA));
+    this.run(() => {
+      this.db.exec(SCHEMA);
+      // Files written before documents had metadata lack the column; CREATE TABLE IF NOT EXISTS does not add it.
+      const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('graph_documents');
+      if (!columns.includes('metadata')) this.db.exec('ALTER TABLE graph_documents ADD COLUMN metadata TEXT');
+    });
   }
 
   /** Replaces the document row, its chunks and its outgoing links in one transaction. */
@@ -93,7 +101,12 @@ export class SqliteGraphStore implements GraphStore {
   private upsertNow(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): void {
     this.db.transaction(() => {
       const sql = this.sql;
-      sql.upsertDocument.run({ ...document, url: document.url ?? null, parentId: document.parentId ?? null });
+      sql.upsertDocument.run({
+        ...document,
+        url: document.url ?? null,
+        parentId: document.parentId ?? null,
+        metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
+      });
       sql.deleteChunks.run(document.id);
       sql.deleteLinks.run(document.id);
       for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
@@ -176,6 +189,7 @@ function toDocument(row: DocumentRow): DocumentRecord {
     contentHash: row.content_hash,
     updatedAt: row.updated_at,
     ...(row.parent_id !== null && { parentId: row.parent_id }),
+    ...(row.metadata !== null && { metadata: JSON.parse(row.metadata) as DocumentMetadata }),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { DocumentMetadata } from '../../model/ingestion-event.ts';
+
 /** One chunk's vector with the payload search results show. */
 export interface VectorPoint {
   chunkId: string;
@@ -9,6 +11,8 @@ export interface VectorPoint {
     path: string;
     url?: string;
     title: string;
+    /** The document's source-specific fields, so a hit can be shown (or filtered) without a graph lookup. */
+    metadata?: DocumentMetadata;
     heading: string;
     text: string;
     contentHash: string;

@@ -171,6 +171,17 @@ for (const backend of backends) {
       expect(first.count).toBe(2);
     });
 
+    it("keeps the source's metadata with the document; an update replaces it, and one without it removes it", async () => {
+      await upsert(doc('a', { metadata: { space: 'ENG', version: 3, content_type: 'page' } }), [], []);
+      expect((await store.getDocument(id('a')))?.metadata).toEqual({ space: 'ENG', version: 3, content_type: 'page' });
+      await upsert(doc('a', { metadata: { space: 'OPS', version: 4 } }), [], []);
+      expect((await store.getDocument(id('a')))?.metadata).toEqual({ space: 'OPS', version: 4 });
+      await upsert(doc('a'), [], []);
+      const stored = await store.getDocument(id('a'));
+      expect(stored).not.toBeNull();
+      expect(stored && 'metadata' in stored).toBe(false);
+    });
+
     it('an update with fewer chunks removes the extra ones and rewrites the rest', async () => {
       await upsert(doc('a'), chunks('a', 4), []);
       await upsert(doc('a', { title: 'New title', contentHash: 'cd'.repeat(32) }), chunks('a', 2, 'edited'), []);

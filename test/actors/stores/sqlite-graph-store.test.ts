@@ -34,6 +34,20 @@ describe('SqliteGraphStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('adds the metadata column to a file written before documents had metadata, keeping its documents', async () => {
+    const old = new Database(join(dir, 'old.db'));
+    old.exec(`CREATE TABLE graph_documents (id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, url TEXT,
+      title TEXT NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL, parent_id TEXT)`);
+    old.prepare("INSERT INTO graph_documents VALUES ('docs:a.md', 'docs', 'a.md', NULL, 'A', 'h', '2024-05-01T00:00:00.000Z', NULL)").run();
+    const migrated = new SqliteGraphStore(old);
+    await migrated.init();
+    expect(await migrated.getDocument('docs:a.md')).toMatchObject({ title: 'A' });
+    await migrated.applyBatch([{ kind: 'upsert', document: doc('docs:b.md', { metadata: { space: 'ENG', version: 2 } }), chunks: [], linksTo: [] }]);
+    expect((await migrated.getDocument('docs:b.md'))?.metadata).toEqual({ space: 'ENG', version: 2 });
+    await migrated.init();
+    old.close();
+  });
+
   it('init is idempotent', async () => {
     await store.init();
     expect(await store.countDocuments()).toBe(0);

@@ -88,6 +88,7 @@ const point = (docId: string, chunkIndex: number, vector: number[], source = 'do
     path: `${docId}.md`,
     ...(chunkIndex === 0 && { url: `https://example.com/${docId}` }),
     title: `Title ${docId}`,
+    ...(chunkIndex === 0 && { metadata: { space: 'ENG', version: 7 } }),
     heading: `Heading ${chunkIndex}`,
     text: `chunk ${chunkIndex} of ${docId}`,
     contentHash: `hash-${docId}`,
@@ -130,6 +131,8 @@ for (const backend of backends) {
       expect(fromA1.map((h) => h.chunkId)).toEqual(['a#1', 'b#0', 'a#0']);
       expect(fromA1[0].payload).toEqual(point('a', 1, []).payload); // a chunk without url comes back without one
       expect('url' in fromA1[0].payload).toBe(false);
+      expect('metadata' in fromA1[0].payload).toBe(false);
+      expect(hits[0].payload.metadata).toEqual({ space: 'ENG', version: 7 });
     });
 
     it('replaceDocument is idempotent', async () => {

@@ -64,6 +64,7 @@ export class ConfluencePollRun {
       path: `${page.spaceKey}/${pageSlug(page.title, page.id)}`,
       ...(page.webUrl !== undefined && { url: page.webUrl }),
       title: page.title || undefined,
+      metadata: { space: page.spaceKey, version: page.version, content_type: page.type },
       content: `${[page.title ? `# ${page.title}` : '', body].filter((s) => s !== '').join('\n\n')}\n`,
       ...(parentId !== undefined && { parentId }),
       updatedAt: page.modifiedAt ?? new Date(this.ctx.now()).toISOString(),

@@ -29,6 +29,7 @@ describe('Confluence source: backfill', () => {
       parentId: `wiki:${root}`,
       path: `ENG/deploying-${child}`,
       url: `${fake.baseUrl}/spaces/ENG/pages/${child}/Deploying`,
+      metadata: { space: 'ENG', version: 1, content_type: 'page' },
       content: '# Deploying\n\n## Steps\n\n1. Build\n2. Ship\n',
     });
   });
@@ -38,7 +39,11 @@ describe('Confluence source: backfill', () => {
     const { root, child } = fivePages(fake);
     const result = await confluencePoller(confluenceSourceFor(fake, {}, { flavor: 'datacenter', token: 'pat' })).poll();
     expect(summary(result)).toHaveLength(5);
-    expect(result.events.find((e) => e.docId === `wiki:${child}`)).toMatchObject({ parentId: `wiki:${root}`, title: 'Deploying' });
+    expect(result.events.find((e) => e.docId === `wiki:${child}`)).toMatchObject({
+      parentId: `wiki:${root}`,
+      title: 'Deploying',
+      metadata: { space: 'ENG', version: 1, content_type: 'page' },
+    });
     const listCalls = fake.requests.filter((r) => r.path === '/rest/api/content');
     expect(listCalls.map((r) => r.query.start)).toEqual(['0', '2', '4']);
     expect(listCalls[0]!.query.expand).toBe('body.storage,version,ancestors,space');
