@@ -23,15 +23,17 @@ import { type LoadResult, type LoadSpec, startLoadGenerator } from './webhook-lo
 export interface WebhookShape {
   /** Requests in flight in the maximum-throughput phase. */
   concurrency: number;
-  /** Alternating maximum-throughput rounds (bare, inlet, bare, inlet, ...); each endpoint's best round is its figure. */
+  /** Alternating maximum-throughput rounds (bare, inlet, bare, inlet, ...); the round with the median ratio gives the figures. */
   rounds: number;
+  /** Alternating fixed-rate rounds (inlet, bare, ...); each endpoint's median p99 is its figure. */
+  fixedRateRounds: number;
   /** Requests per endpoint in each maximum-throughput phase (fewer if `phaseMaxMs` runs out first). */
   requestsPerPhase: number;
   /** Time cap of each maximum-throughput phase (ms). */
   phaseMaxMs: number;
   /** Untimed requests per endpoint first, so both run JIT-compiled code. */
   warmupRequests: number;
-  /** Length of the fixed-rate phase (ms). */
+  /** Length of each fixed-rate phase (ms). */
   fixedRateMs: number;
   /** The fixed rate as a share of inlet's measured maximum. */
   fixedRateShare: number;
@@ -41,6 +43,12 @@ export interface WebhookShape {
 
 /** A load phase as the client saw it, plus this process's event-loop delay (ms) while it ran (servers' side). */
 export type PhaseResult = LoadResult & { loopDelayP99Ms: number; loopDelayMaxMs: number };
+
+/** Index of the median of `values` (the lower middle one for an even count). */
+function medianIndex(values: number[]): number {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  return order[Math.floor((order.length - 1) / 2)][1];
+}
 
 /** Outcome of the webhook benchmark. */
 export interface WebhookBenchResult {
@@ -52,8 +60,11 @@ export interface WebhookBenchResult {
   roundsPerS: { bare: number[]; inlet: number[] };
   /** inlet / bare of each round. */
   roundRatios: number[];
+  /** p99 of each fixed-rate round (ms). */
+  fixedRateRoundsP99Ms: { inlet: (number | null)[]; bare: (number | null)[] };
+  /** The fixed-rate round with inlet's median p99. */
   fixedRate: PhaseResult & { ratePerS: number; acceptedPerS: number };
-  /** The bare endpoint at the same fixed rate: the latency this machine gives any Koa receiver at that rate. */
+  /** The bare endpoint at the same fixed rate (its median-p99 round): the latency this machine gives any Koa receiver at that rate. */
   bareFixedRate: PhaseResult;
   /** 202 answers from inlet over every phase (warm-up included). */
   inletAccepted: number;
@@ -166,8 +177,8 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
     await runInlet(closed(inletUrl, shape.warmupRequests));
     const githubBefore = github.requests.length;
 
-    // Alternating rounds, each endpoint's best kept: other tenants of the machine slow single phases by up to a third,
-    // and a round-by-round ratio shows how much the comparison moved meanwhile.
+    // Alternating rounds, compared pair by pair: other tenants of this shared machine slow single phases by up to a
+    // third, and a slow spell hits both phases of a round alike. The round with the median ratio gives the figures.
     type Metered = PhaseResult & { cpu: CpuShare; perS: number };
     const metered = async (run: () => Promise<PhaseResult>): Promise<Metered> => {
       const meter = await startCpuMeter(redis);
@@ -181,11 +192,11 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
       bareRounds.push(await metered(() => phase(closed(bareUrl, shape.requestsPerPhase))));
       inletRounds.push(await metered(() => runInlet(closed(inletUrl, shape.requestsPerPhase))));
     }
-    const best = (runs: Metered[]) => runs.reduce((a, b) => (b.perS > a.perS ? b : a));
-    const { cpu: bareCpu, ...bareRun } = best(bareRounds);
-    const { cpu: inletCpu, ...inletRun } = best(inletRounds);
-    const acceptedPerS = inletRun.perS;
     const roundRatios = inletRounds.map((r, i) => r.perS / bareRounds[i].perS);
+    const medianRound = medianIndex(roundRatios);
+    const { cpu: bareCpu, ...bareRun } = bareRounds[medianRound];
+    const { cpu: inletCpu, ...inletRun } = inletRounds[medianRound];
+    const acceptedPerS = inletRun.perS;
 
     const ratePerS = Math.max(1, acceptedPerS * shape.fixedRateShare);
     const open = (url: string): LoadSpec => ({
@@ -197,8 +208,15 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
       maxRequests: Math.ceil((ratePerS * shape.fixedRateMs) / 1000),
       maxMs: shape.fixedRateMs,
     });
-    const fixed = await runInlet(open(inletUrl));
-    const bareFixed = await phase(open(bareUrl));
+    // Latency rounds alternate too; each endpoint's median p99 is its figure.
+    const fixedRounds: PhaseResult[] = [];
+    const bareFixedRounds: PhaseResult[] = [];
+    for (let round = 0; round < shape.fixedRateRounds; round++) {
+      fixedRounds.push(await runInlet(open(inletUrl)));
+      bareFixedRounds.push(await phase(open(bareUrl)));
+    }
+    const fixed = fixedRounds[medianIndex(fixedRounds.map((r) => r.p99Ms ?? Number.POSITIVE_INFINITY))];
+    const bareFixed = bareFixedRounds[medianIndex(bareFixedRounds.map((r) => r.p99Ms ?? Number.POSITIVE_INFINITY))];
     const githubRequestsDuringLoad = github.requests.length - githubBefore;
 
     // A push webhook is a durable hint, not a queue event: the route records the delivery id in Redis (SET NX, the
@@ -215,6 +233,7 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
       inlet: { ...inletRun, acceptedPerS, cpu: inletCpu },
       roundsPerS: { bare: bareRounds.map((r) => r.perS), inlet: inletRounds.map((r) => r.perS) },
       roundRatios,
+      fixedRateRoundsP99Ms: { inlet: fixedRounds.map((r) => r.p99Ms), bare: bareFixedRounds.map((r) => r.p99Ms) },
       fixedRate: { ...fixed, ratePerS, acceptedPerS: (fixed.statuses['202'] ?? 0) / (fixed.elapsedMs / 1000) },
       bareFixedRate: bareFixed,
       inletAccepted,
