@@ -1,6 +1,6 @@
 import { type ActorRefFrom, assign, type ErrorActorEvent, enqueueActions, fromPromise, setup } from 'xstate';
 import { type CircuitBreakerInput, circuitBreakerMachine } from './circuit-breaker.machine.ts';
-import { bufferWebhook, canBufferWebhook, type WebhookMessage } from './webhook-buffer.ts';
+import { bufferWebhooks, canBufferWebhook, type WebhookMessage } from './webhook-buffer.ts';
 
 export type { WebhookMessage } from './webhook-buffer.ts';
 
@@ -63,7 +63,13 @@ export type ConnectorEvent =
   | { type: 'START' }
   | { type: 'STOP' }
   | { type: 'POLL_NOW' }
+  /** One delivery; refused (dropped) when the buffer has no room for it. */
   | ({ type: 'WEBHOOK' } & WebhookMessage)
+  /**
+   * Deliveries the actor layer already accepted against the buffer's room (a route answered 202 for each), handed over
+   * together once per event-loop turn: all are kept, so a poll that started meanwhile may leave the buffer a batch over.
+   */
+  | { type: 'WEBHOOKS'; deliveries: WebhookMessage[] }
   /** A delivery for this connector failed signature verification (counted for the runbook's webhook-failure alert). */
   | { type: 'WEBHOOK_REJECTED' }
   /** The source sent its one-time verification token (Notion); health shows it until a webhook_secret is configured. */
@@ -93,6 +99,20 @@ function retryAfterOf(error: unknown): number {
 function resumeAtOf(error: unknown): string | null {
   const at = typeof error === 'object' && error !== null ? (error as { resumeAt?: unknown }).resumeAt : undefined;
   return typeof at === 'string' ? at : null;
+}
+
+/** The context after buffering `messages`: the buffer, and the counts of health. */
+function bufferedWebhooks(context: { pendingWebhooks: WebhookMessage[]; webhooksInFlight: number; maxBufferedWebhooks: number; stats: ConnectorStats }, messages: readonly WebhookMessage[]) {
+  const { pending, coalesced } = bufferWebhooks(webhookBufferOf(context), messages);
+  return {
+    pendingWebhooks: pending,
+    stats: {
+      ...context.stats,
+      webhooks_buffered: pending.length,
+      webhooks_received: context.stats.webhooks_received + messages.length,
+      webhooks_coalesced: context.stats.webhooks_coalesced + coalesced,
+    },
+  };
 }
 
 /** The connector's webhook buffer, as `webhook-buffer.ts` reads it. */
@@ -205,20 +225,11 @@ export const connectorMachine = setup({
     STOP: { target: '.stopped', actions: assign({ pollRequested: true }) },
     WEBHOOK: {
       guard: 'hasBufferRoom',
-      actions: assign(({ context, event }) => {
-        const { type: _, ...message } = event;
-        const { pending, coalesced } = bufferWebhook(webhookBufferOf(context), message);
-        return {
-          pendingWebhooks: pending,
-          stats: {
-            ...context.stats,
-            webhooks_buffered: pending.length,
-            webhooks_received: context.stats.webhooks_received + 1,
-            webhooks_coalesced: context.stats.webhooks_coalesced + (coalesced ? 1 : 0),
-          },
-        };
-      }),
+      actions: assign(({ context, event }) =>
+        bufferedWebhooks(context, [{ deliveryId: event.deliveryId, event: event.event, payload: event.payload, coalesceKey: event.coalesceKey }]),
+      ),
     },
+    WEBHOOKS: { actions: assign(({ context, event }) => bufferedWebhooks(context, event.deliveries)) },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
     WEBHOOK_VERIFICATION: { actions: assign({ stats: ({ context, event }) => ({ ...context.stats, webhook_verification_token: event.token }) }) },
     WEBHOOK_REJECTED: {

@@ -33,9 +33,20 @@ export function canBufferWebhook(buffer: WebhookBuffer, message: WebhookMessage)
   return buffer.pending.length < buffer.max || replaceableIndex(buffer, message) >= 0;
 }
 
-/** The buffer with `message` added at the end, having replaced the waiting delivery with its key, if any. */
-export function bufferWebhook(buffer: WebhookBuffer, message: WebhookMessage): { pending: WebhookMessage[]; coalesced: boolean } {
-  const replaced = replaceableIndex(buffer, message);
-  const kept = replaced < 0 ? buffer.pending : buffer.pending.filter((_, i) => i !== replaced);
-  return { pending: [...kept, message], coalesced: replaced >= 0 };
+/**
+ * The buffer with `messages` added at the end in order, each having replaced the waiting delivery with its key, if
+ * any; `coalesced` counts the replacements. Room is not checked here: see `canBufferWebhook`.
+ */
+export function bufferWebhooks(buffer: WebhookBuffer, messages: readonly WebhookMessage[]): { pending: WebhookMessage[]; coalesced: number } {
+  const pending = [...buffer.pending];
+  let coalesced = 0;
+  for (const message of messages) {
+    const replaced = replaceableIndex({ ...buffer, pending }, message);
+    if (replaced >= 0) {
+      pending.splice(replaced, 1);
+      coalesced++;
+    }
+    pending.push(message);
+  }
+  return { pending, coalesced };
 }

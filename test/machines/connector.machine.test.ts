@@ -545,6 +545,23 @@ describe('connector machine: backpressure and webhooks', () => {
     expect(actor.getSnapshot().context.pendingWebhooks).toEqual([]);
   });
 
+  it('keeps every delivery of a WEBHOOKS batch, coalescing within it, even past maxBufferedWebhooks', async () => {
+    const poll = fakePoll();
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { maxBufferedWebhooks: 2 });
+    actor.send({ type: 'START' });
+    await settle();
+    actor.send({ type: 'BACKPRESSURE_ON' });
+    const keyed = (id: string, coalesceKey: string) => ({ ...webhook(id), coalesceKey });
+    // The actor layer checked the room when it answered each delivery; a batch it hands over is never cut.
+    actor.send({ type: 'WEBHOOKS', deliveries: [keyed('d-1', 'push'), webhook('d-2'), keyed('d-3', 'push'), webhook('d-4')] });
+    const { context } = actor.getSnapshot();
+    expect(context.pendingWebhooks.map((w) => w.deliveryId)).toEqual(['d-2', 'd-3', 'd-4']);
+    expect(context.stats).toMatchObject({ webhooks_received: 4, webhooks_coalesced: 1, webhooks_buffered: 3 });
+    actor.send({ type: 'BACKPRESSURE_OFF' });
+    await settle();
+    expect(poll.calls[1].input.webhooks.map((w) => w.deliveryId)).toEqual(['d-2', 'd-3', 'd-4']);
+  });
+
   it('refuses webhooks once maxBufferedWebhooks are buffered: can(WEBHOOK) is false and a sent one is dropped', async () => {
     const poll = fakePoll();
     const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));

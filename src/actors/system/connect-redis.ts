@@ -13,8 +13,8 @@ export function connectRedis(config: InletConfig, logger: Logger): Redis | null 
     password: config.redis.password || undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    // Concurrent webhook deliveries each record their id: pipelining shares one socket write among them.
-    enableAutoPipelining: true,
+    // No auto-pipelining: it holds every command for one more turn of the event loop. The one command that comes in
+    // bursts (the webhook delivery log) batches itself into one script call per turn.
   });
   let reported = false;
   redis.on('error', (error) => {

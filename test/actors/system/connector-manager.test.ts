@@ -87,4 +87,29 @@ describe('ConnectorManager', () => {
     expect(manager.root.system.get('breaker:more')).toBeDefined();
     expect(manager.root.system.get('connector:more')).toBeDefined();
   });
+
+  it("hands one event-loop turn's webhooks to the connector actor together, counting them against its buffer", async () => {
+    service = await startTempService({ connector: ['poll_interval_seconds: 3600'] });
+    const { manager } = service;
+    await eventually('the first poll done', async () => (await manager.health()).connectors[0].stats.last_sync !== null);
+    const docs = manager.connector('docs')!;
+    const stats = async () => (await manager.health()).connectors[0].stats;
+
+    const hint = (id: string, coalesceKey?: string) => ({ deliveryId: id, event: 'change', payload: {}, ...(coalesceKey && { coalesceKey }) });
+    const accepted = [docs.deliverWebhook(hint('a', 'k')), docs.deliverWebhook(hint('b', 'k')), docs.deliverWebhook(hint('c'))];
+    expect(accepted).toEqual([true, true, true]);
+    // Not yet handed over: the actor gets them at the end of this turn.
+    expect(manager.root.system.get('connector:docs').getSnapshot().context.stats.webhooks_received).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await stats()).toMatchObject({ webhooks_received: 3, webhooks_coalesced: 1, webhooks_buffered: 2 });
+
+    // The buffer holds 1000: the two waiting plus 998 more fill it within one turn; the next is refused, and one with
+    // a waiting delivery's key still replaces it.
+    const more = Array.from({ length: 998 }, (_, i) => docs.deliverWebhook(hint(`n-${i}`)));
+    expect(more.every((ok) => ok)).toBe(true);
+    expect(docs.deliverWebhook(hint('over'))).toBe(false);
+    expect(docs.deliverWebhook(hint('d', 'k'))).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await stats()).toMatchObject({ webhooks_received: 1002, webhooks_coalesced: 2, webhooks_buffered: 1000 });
+  });
 });
