@@ -121,43 +121,8 @@ async function main(): Promise<number> {
     redis = await startRedisServer();
     machine.redis_server = redis.version;
     const server = redis;
-    await step('queue: Redis ceiling (redis-benchmark lpush, LMOVE loop)', async (deadline) => {
-      const c = await measureRedisCeiling(server, QUEUE_SHAPE.events, deadline);
-      queue.redis_ceiling_ops_per_s = round(c.lpushOpsPerS, 0);
-      queue.redis_lmove_loop_events_per_s = round(c.lmoveLoopEventsPerS, 0);
-      Object.assign(queue, cpuFields('lmove_loop', c.lmoveLoopCpu));
-    });
-    await step(`queue: inlet RedisQueue, ${fmt(QUEUE_SHAPE.events)} events`, async (deadline) => {
-      const r = await benchInletQueue(server, QUEUE_SHAPE, deadline);
-      Object.assign(queue, { events_per_s: round(r.eventsPerS, 0), seconds: round(r.seconds, 2), claims: r.claims, short_claims: r.shortClaims });
-      Object.assign(queue, cpuFields('inlet', r.cpu));
-    });
-    await step(`queue: BullMQ 6.7.0, ${fmt(QUEUE_SHAPE.events)} jobs`, async (deadline) => {
-      const r = await benchBullmq(server, { events: QUEUE_SHAPE.events, enqueueBatch: QUEUE_SHAPE.enqueueBatch, concurrency: BULLMQ_CONCURRENCY }, deadline);
-      Object.assign(queue, { bullmq_events_per_s: round(r.eventsPerS, 0), bullmq_seconds: round(r.seconds, 2) });
-      Object.assign(queue, cpuFields('bullmq', r.cpu));
-    });
-
-    const events = markdownEvents(WORKER_DOCS, 'worker');
-    worker.avg_doc_bytes = Math.round(events.reduce((sum, e) => sum + (e.content?.length ?? 0), 0) / events.length);
-    await step(`worker: ${fmt(WORKER_DOCS)} docs, SQLite queue -> stores`, async (deadline) => {
-      const r = await benchWorker(events, null, deadline);
-      Object.assign(worker, { docs_per_s: round(r.docsPerS), docs_per_cpu_s: round(r.docsPerCpuS), seconds: round(r.seconds, 2), enqueue_seconds: round(r.enqueueSeconds, 2) });
-    });
-    await step(`worker: bare pipeline ceiling, ${fmt(WORKER_DOCS)} docs`, async (deadline) => {
-      const r = await benchPipelineCeiling(events, deadline);
-      Object.assign(worker, { pipeline_ceiling_docs_per_s: round(r.docsPerS), pipeline_ceiling_docs_per_cpu_s: round(r.docsPerCpuS), pipeline_ceiling_seconds: round(r.seconds, 2) });
-    });
-    const sqliteSeconds = num(worker.seconds);
-    if (forceRedisWorker || (sqliteSeconds !== null && sqliteSeconds < CHEAP_DRAIN_S)) {
-      await step(`worker: ${fmt(WORKER_DOCS)} docs, Redis queue -> stores`, async (deadline) => {
-        const r = await benchWorker(events, server, deadline);
-        Object.assign(worker, { redis_docs_per_s: round(r.docsPerS), redis_docs_per_cpu_s: round(r.docsPerCpuS), redis_seconds: round(r.seconds, 2) });
-      });
-    } else {
-      worker.redis_docs_per_s = null;
-      worker.redis_skipped = `the SQLite drain took ${sqliteSeconds ?? '?'} s (>= ${CHEAP_DRAIN_S} s); run with --worker-redis to force it`;
-    }
+    // First on the fresh Redis: its servers run in this process, and the later benchmarks' heaps (5,000 documents,
+    // BullMQ, the stores) would otherwise lengthen its garbage-collection pauses, the bare endpoint's as much as inlet's.
     await step(`webhooks: signed ~7 KB pushes, inlet (Redis) against bare Koa, ${WEBHOOK_SHAPE.concurrency} in flight`, async (deadline) => {
       const r = await benchWebhooks(server, WEBHOOK_SHAPE, deadline);
       Object.assign(webhooks, {
@@ -221,6 +186,43 @@ async function main(): Promise<number> {
         lost_definition: '202 answers minus delivery ids recorded in Redis (<queue>:deliveries:github:<connector>:<id>); a push is a durable hint, not a queue event',
       });
     });
+    await step('queue: Redis ceiling (redis-benchmark lpush, LMOVE loop)', async (deadline) => {
+      const c = await measureRedisCeiling(server, QUEUE_SHAPE.events, deadline);
+      queue.redis_ceiling_ops_per_s = round(c.lpushOpsPerS, 0);
+      queue.redis_lmove_loop_events_per_s = round(c.lmoveLoopEventsPerS, 0);
+      Object.assign(queue, cpuFields('lmove_loop', c.lmoveLoopCpu));
+    });
+    await step(`queue: inlet RedisQueue, ${fmt(QUEUE_SHAPE.events)} events`, async (deadline) => {
+      const r = await benchInletQueue(server, QUEUE_SHAPE, deadline);
+      Object.assign(queue, { events_per_s: round(r.eventsPerS, 0), seconds: round(r.seconds, 2), claims: r.claims, short_claims: r.shortClaims });
+      Object.assign(queue, cpuFields('inlet', r.cpu));
+    });
+    await step(`queue: BullMQ 6.7.0, ${fmt(QUEUE_SHAPE.events)} jobs`, async (deadline) => {
+      const r = await benchBullmq(server, { events: QUEUE_SHAPE.events, enqueueBatch: QUEUE_SHAPE.enqueueBatch, concurrency: BULLMQ_CONCURRENCY }, deadline);
+      Object.assign(queue, { bullmq_events_per_s: round(r.eventsPerS, 0), bullmq_seconds: round(r.seconds, 2) });
+      Object.assign(queue, cpuFields('bullmq', r.cpu));
+    });
+
+    const events = markdownEvents(WORKER_DOCS, 'worker');
+    worker.avg_doc_bytes = Math.round(events.reduce((sum, e) => sum + (e.content?.length ?? 0), 0) / events.length);
+    await step(`worker: ${fmt(WORKER_DOCS)} docs, SQLite queue -> stores`, async (deadline) => {
+      const r = await benchWorker(events, null, deadline);
+      Object.assign(worker, { docs_per_s: round(r.docsPerS), docs_per_cpu_s: round(r.docsPerCpuS), seconds: round(r.seconds, 2), enqueue_seconds: round(r.enqueueSeconds, 2) });
+    });
+    await step(`worker: bare pipeline ceiling, ${fmt(WORKER_DOCS)} docs`, async (deadline) => {
+      const r = await benchPipelineCeiling(events, deadline);
+      Object.assign(worker, { pipeline_ceiling_docs_per_s: round(r.docsPerS), pipeline_ceiling_docs_per_cpu_s: round(r.docsPerCpuS), pipeline_ceiling_seconds: round(r.seconds, 2) });
+    });
+    const sqliteSeconds = num(worker.seconds);
+    if (forceRedisWorker || (sqliteSeconds !== null && sqliteSeconds < CHEAP_DRAIN_S)) {
+      await step(`worker: ${fmt(WORKER_DOCS)} docs, Redis queue -> stores`, async (deadline) => {
+        const r = await benchWorker(events, server, deadline);
+        Object.assign(worker, { redis_docs_per_s: round(r.docsPerS), redis_docs_per_cpu_s: round(r.docsPerCpuS), redis_seconds: round(r.seconds, 2) });
+      });
+    } else {
+      worker.redis_docs_per_s = null;
+      worker.redis_skipped = `the SQLite drain took ${sqliteSeconds ?? '?'} s (>= ${CHEAP_DRAIN_S} s); run with --worker-redis to force it`;
+    }
   } catch (error) {
     errors.push(`redis-server: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
