@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.ts';
 import { type InterpolationProblem, interpolate } from './interpolate.ts';
 import { configSchema, type InletConfig } from './schema.ts';
+import { applyRunbookAliases } from './runbook-aliases.ts';
 
 /** Where the config file comes from: `--config <file>`, else INLET_CONFIG, else ./inlet.yaml. */
 export function resolveConfigPath(argv: string[], env: Record<string, string | undefined>): string {
@@ -29,6 +30,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     const redis = (expanded.redis ?? {}) as Record<string, unknown>;
     expanded.redis = { ...redis, password: redis.password || env.REDIS_PASSWORD };
   }
+  if (expanded && typeof expanded === 'object') problems.push(...applyRunbookAliases(expanded));
   fillTokensFromEnv(expanded, env);
   fillStoresFromEnv(expanded, env);
   const parsed = configSchema.safeParse(expanded);
