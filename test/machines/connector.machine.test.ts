@@ -56,6 +56,17 @@ function start(machine: typeof connectorMachine, input: Partial<ConnectorInput> 
 }
 
 const webhook = (deliveryId: string): WebhookMessage => ({ deliveryId, event: 'push', payload: { ref: 'refs/heads/main', deliveryId } });
+const keyed = (deliveryId: string, coalesceKey: string): WebhookMessage => ({ ...webhook(deliveryId), coalesceKey });
+
+/** A started connector with the queue under backpressure: webhooks wait in its buffer until BACKPRESSURE_OFF. */
+async function startPaused(input: Partial<ConnectorInput> = {}) {
+  const poll = fakePoll();
+  const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), input);
+  actor.send({ type: 'START' });
+  await settle();
+  actor.send({ type: 'BACKPRESSURE_ON' });
+  return { actor, poll };
+}
 
 /** Let promise actors settle without moving the clock. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -501,12 +512,7 @@ describe('connector machine: backpressure and webhooks', () => {
   });
 
   it('coalesces webhooks with the same key: the newer replaces the waiting one, and the count says so', async () => {
-    const poll = fakePoll();
-    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));
-    actor.send({ type: 'START' });
-    await settle();
-    actor.send({ type: 'BACKPRESSURE_ON' });
-    const keyed = (id: string, coalesceKey: string) => ({ ...webhook(id), coalesceKey });
+    const { actor, poll } = await startPaused();
     actor.send({ type: 'WEBHOOK', ...keyed('d-1', 'push') });
     actor.send({ type: 'WEBHOOK', ...keyed('d-2', 'push:forced') });
     actor.send({ type: 'WEBHOOK', ...webhook('d-3') });
@@ -529,7 +535,7 @@ describe('connector machine: backpressure and webhooks', () => {
     const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { maxBufferedWebhooks: 2 });
     actor.send({ type: 'START' });
     await settle();
-    const push = (id: string) => ({ ...webhook(id), coalesceKey: 'push' });
+    const push = (id: string) => keyed(id, 'push');
     actor.send({ type: 'WEBHOOK', ...push('d-1') });
     await vi.advanceTimersByTimeAsync(baseInput.webhookDebounceMs);
     expect(actor.getSnapshot().value).toBe('polling');
@@ -546,12 +552,7 @@ describe('connector machine: backpressure and webhooks', () => {
   });
 
   it('keeps every delivery of a WEBHOOKS batch, coalescing within it, even past maxBufferedWebhooks', async () => {
-    const poll = fakePoll();
-    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { maxBufferedWebhooks: 2 });
-    actor.send({ type: 'START' });
-    await settle();
-    actor.send({ type: 'BACKPRESSURE_ON' });
-    const keyed = (id: string, coalesceKey: string) => ({ ...webhook(id), coalesceKey });
+    const { actor, poll } = await startPaused({ maxBufferedWebhooks: 2 });
     // The actor layer checked the room when it answered each delivery; a batch it hands over is never cut.
     actor.send({ type: 'WEBHOOKS', deliveries: [keyed('d-1', 'push'), webhook('d-2'), keyed('d-3', 'push'), webhook('d-4')] });
     const { context } = actor.getSnapshot();
