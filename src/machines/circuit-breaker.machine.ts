@@ -116,6 +116,3 @@ export const circuitBreakerMachine = setup({
     },
   },
 });
-
-/** The breaker's state as the runbook spells it: `closed`, `open` or `half_open`. */
-export type CircuitBreakerState = 'closed' | 'open' | 'half_open';

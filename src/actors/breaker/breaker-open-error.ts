@@ -7,7 +7,3 @@ export class BreakerOpenError extends Error {
   }
 }
 
-/** True when `error` is a `BreakerOpenError`. */
-export function isBreakerOpenError(error: unknown): error is BreakerOpenError {
-  return error instanceof BreakerOpenError;
-}
