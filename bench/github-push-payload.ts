@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** The recorded push delivery in /work/shared/fixtures (a tag deletion with GitHub's full repository object). */
-const FIXTURE = new URL('../../shared/fixtures/github/push.payload.json', import.meta.url);
+/** The recorded push delivery in test/fixtures/github (a tag deletion with GitHub's full repository object). */
+const FIXTURE = new URL('../test/fixtures/github/push.payload.json', import.meta.url);
 
 /** A signed push delivery, ready to POST. */
 export interface SignedPush {

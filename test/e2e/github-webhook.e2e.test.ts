@@ -6,7 +6,7 @@ import { type FakeGithub, startFakeGithub } from '../support/fake-github.ts';
 import { eventually, jsonOf, startTempService, type TempService } from '../support/temp-service.ts';
 
 const SECRET = 'webhook-secret-for-e2e';
-const pushFixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/github/push.payload.json', import.meta.url), 'utf8'));
+const pushFixture = JSON.parse(readFileSync(new URL('../fixtures/github/push.payload.json', import.meta.url), 'utf8'));
 
 let github: FakeGithub | undefined;
 let service: TempService | undefined;

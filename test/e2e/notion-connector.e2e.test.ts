@@ -50,7 +50,7 @@ describe('Notion webhook end to end', () => {
 
     notion.editPage(page, { blocks: [block.heading(2, 'Escalation'), block.paragraph('second version, after the webhook')] });
     notion.hideFromSearch(page);
-    const event = JSON.parse(readFileSync(new URL('../../../shared/fixtures/notion/webhooks/page.content_updated.json', import.meta.url), 'utf8'));
+    const event = JSON.parse(readFileSync(new URL('../fixtures/notion/webhooks/page.content_updated.json', import.meta.url), 'utf8'));
     const body = JSON.stringify({ ...event, id: 'event-e2e-1', entity: { ...event.entity, id: page, type: 'page' } });
     const signature = `sha256=${createHmac('sha256', token).update(body).digest('hex')}`;
     const delivered = await fetch(`${service.url}/webhooks/notion`, { method: 'POST', headers: { 'x-notion-signature': signature }, body });

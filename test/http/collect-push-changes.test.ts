@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectPushChanges, type PushCommitFiles, pushTouchesDocs } from '../../src/http/collect-push-changes.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`/work/shared/fixtures/github/${name}`, 'utf8')) as { commits: PushCommitFiles[] };
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/github/${name}`, import.meta.url), 'utf8')) as { commits: PushCommitFiles[] };
 const commit = (files: PushCommitFiles): PushCommitFiles => files;
 
 describe('collectPushChanges', () => {

@@ -13,8 +13,8 @@ import { FakeWebhookManager, type RecordingConnector, recordingConnector } from 
 const _managerFits: (m: ConnectorManager) => ConfluenceWebhookDeps = (m) => m;
 void _managerFits;
 
-// Real Confluence Cloud (Connect) bodies; README.txt there names their source.
-const FIXTURES = new URL('../../../shared/fixtures/confluence/webhooks/', import.meta.url);
+// Real Confluence Cloud (Connect) bodies; test/fixtures/README.md names their source.
+const FIXTURES = new URL('../fixtures/confluence/webhooks/', import.meta.url);
 const bytesOf = (name: string) => readFileSync(new URL(name, FIXTURES));
 const SECRET = 'confluence-webhook-secret';
 const hmac = (body: Buffer | string, key = SECRET) => createHmac('sha256', key).update(body).digest('hex');

@@ -19,8 +19,8 @@ import { FakeWebhookManager, type RecordingConnector, recordingConnector } from 
 const _managerFits: (m: ConnectorManager) => GithubWebhookDeps = (m) => m;
 void _managerFits;
 
-// The shared fixtures sit beside the project root (../shared); README.txt there names each file's source.
-const FIXTURES = new URL('../../../shared/fixtures/github/', import.meta.url);
+// Recorded GitHub deliveries; test/fixtures/README.md names each file's source.
+const FIXTURES = new URL('../fixtures/github/', import.meta.url);
 const bytesOf = (name: string) => readFileSync(new URL(name, FIXTURES));
 const jsonFixture = (name: string) => JSON.parse(bytesOf(name).toString('utf8')) as Record<string, unknown>;
 const vector = jsonFixture('signature-test-vector.json') as { secret: string; payload: string; signature: string };

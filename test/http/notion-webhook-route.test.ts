@@ -16,8 +16,8 @@ import { FakeWebhookManager, type RecordingConnector, recordingConnector } from 
 const _managerFits: (m: ConnectorManager) => NotionWebhookDeps = (m) => m;
 void _managerFits;
 
-// The shared fixtures sit beside the project root (../shared); README.txt there names each file's source (Notion's docs).
-const FIXTURES = new URL('../../../shared/fixtures/notion/webhooks/', import.meta.url);
+// Notion's documented webhook samples; test/fixtures/README.md names each file's source.
+const FIXTURES = new URL('../fixtures/notion/webhooks/', import.meta.url);
 const bytesOf = (name: string) => readFileSync(new URL(name, FIXTURES));
 const fixture = (name: string) => JSON.parse(bytesOf(name).toString('utf8')) as { id: string; type: string; entity: { id: string } };
 /** `{"verification_token": "secret_tMrl…"}`, the documented one-time handshake body. */

@@ -3,8 +3,8 @@ import type { FakeComparison, FakeCommit, FakeDiffFile, FakeGitRepo, FakeTreeEnt
 
 type Json = Record<string, unknown>;
 
-// The shared fixtures sit beside the project root (../shared, see /work/shared/README.md); README.txt there names each source.
-const FIXTURES = new URL('../../../shared/fixtures/github/rest/', import.meta.url);
+// GitHub's documented REST examples; test/fixtures/README.md names each file's source.
+const FIXTURES = new URL('../fixtures/github/rest/', import.meta.url);
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Json;
 
 const commitFixture = fixture('repos.get-commit.200.json');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { richText } from './fake-notion-blocks.ts';
 
-/** The recorded Notion responses (../shared/fixtures/notion/api, API version 2025-09-03) the fake's answers start from. */
-const FIXTURES = new URL('../../../shared/fixtures/notion/api/', import.meta.url);
+/** The recorded Notion responses (test/fixtures/notion/api, API version 2025-09-03) the fake's answers start from. */
+const FIXTURES = new URL('../fixtures/notion/api/', import.meta.url);
 const recorded = (file: string) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Record<string, unknown>;
 const PAGE = recorded('pages.retrieve.200.json');
 const SEARCH = recorded('search.200.json');

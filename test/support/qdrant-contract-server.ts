@@ -1,6 +1,6 @@
 /**
  * A stand-in for Qdrant for CONTRACT tests: every request is matched to an operation of Qdrant's own OpenAPI
- * specification (../shared/fixtures/qdrant/openapi.json, Qdrant 1.19) and its query parameters and JSON body are
+ * specification (test/fixtures/qdrant/openapi.json, Qdrant 1.19) and its query parameters and JSON body are
  * validated against that operation's schemas with Ajv; anything off is recorded in `violations` and answered 400.
  * Behind the checker sits a tiny in-memory Qdrant (collections, keyword indexes, upsert, delete, count, brute-force
  * cosine query) so an adapter can run whole scenarios. It proves the requests are well-formed by the spec; it does not
@@ -13,7 +13,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** Where the specification lives, relative to this file (test/support → repository → its parent). */
-export const QDRANT_OPENAPI_URL = new URL('../../../shared/fixtures/qdrant/openapi.json', import.meta.url);
+export const QDRANT_OPENAPI_URL = new URL('../fixtures/qdrant/openapi.json', import.meta.url);
 
 /** One request the server received, in arrival order. */
 export interface QdrantContractRequest {

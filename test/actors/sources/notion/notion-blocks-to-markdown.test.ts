@@ -4,7 +4,7 @@ import { blocksToMarkdown } from '../../../../src/actors/sources/notion/notion-b
 import type { BlockNode, NotionBlock } from '../../../../src/actors/sources/notion/notion-types.ts';
 import { block, type FakeBlockInput, mention, richText } from '../../../support/fake-notion-blocks.ts';
 
-const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../../../../../shared/fixtures/notion/${path}`, import.meta.url), 'utf8'));
+const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/notion/${path}`, import.meta.url), 'utf8'));
 
 /** The builder's blocks as fetched nodes (ids and parents do not matter to the converter). */
 const nodes = (inputs: FakeBlockInput[]): BlockNode[] =>
