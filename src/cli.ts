@@ -1,51 +1,80 @@
-import { createLogger } from './actors/log/logger.ts';
-import { AVAILABLE_KINDS } from './actors/sources/create-source.ts';
-import { ConfigError, isConfigError } from './config/config-error.ts';
-import { loadConfig, resolveConfigPath, secretsOf } from './config/load-config.ts';
-import { resolveRunOptions } from './config/run-options.ts';
-import type { InletConfig } from './config/schema.ts';
-import { findOperation, OPERATIONS, operate } from './commands/operate.ts';
-import { serve } from './commands/serve.ts';
+#!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { parseCommandLine, usage } from './commands/command-line.ts';
+import type { CommandLine } from './commands/command-line.ts';
+import { findCommand } from './commands/commands.ts';
+import { operate, serviceAddress } from './commands/operate.ts';
+import { isUsageError } from './commands/usage-error.ts';
+import { isConfigError } from './config/config-error.ts';
+import { loadConfig, parseConfig } from './config/load-config.ts';
 
-/** Enabled connectors of a kind this build cannot poll are a configuration error, caught before anything starts. */
-function checkKinds(file: string, config: InletConfig): void {
-  const problems = Object.entries(config.connectors)
-    .filter(([, c]) => c.enabled)
-    .map(([name, c]) => [name, c.kind ?? name] as const)
-    .filter(([, kind]) => !(AVAILABLE_KINDS as readonly string[]).includes(kind))
-    .map(([name, kind]) => `connectors.${name}: kind '${kind}' is not available in this build (available: ${AVAILABLE_KINDS.join(', ')}); set enabled: false`);
-  if (problems.length > 0) throw new ConfigError(file, problems);
+/** The process keeps running (serve, worker) until a signal stops it. */
+const RUNNING = 'running';
+
+/** inlet's command line: parses, then runs the command; returns the exit code, or RUNNING for the long-lived ones. */
+async function main(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number | typeof RUNNING> {
+  if (line.help) {
+    process.stdout.write(usage(line.command));
+    return 0;
+  }
+  const file = line.config ?? (env.INLET_CONFIG || 'inlet.yaml');
+  const name = line.command.name;
+  if (name === 'version') {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`inlet ${version} (node ${process.version})\n`);
+    return 0;
+  }
+  if (line.command.http) {
+    // An operation needs only the port and the admin token: without a config file of its own, the defaults
+    // (and INLET_URL, INLET_ADMIN_TOKEN) do.
+    const explicit = line.config !== undefined || Boolean(env.INLET_CONFIG);
+    const config = explicit || existsSync(file) ? loadConfig(file, env) : parseConfig('', '(defaults)', env);
+    return operate(line.command, line.args, serviceAddress(config, env));
+  }
+  const config = loadConfig(file, env);
+  // Loaded only for the long-lived commands: the operations above stay quick to start.
+  const { serve } = await import('./commands/serve.ts');
+  await serve(config, line, env, name === 'worker' ? 'worker' : 'serve');
+  return RUNNING;
 }
 
-async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const run = resolveRunOptions(argv, env);
-  const file = resolveConfigPath(argv, env);
-  const config = loadConfig(file, env);
-  checkKinds(file, config);
-  const logger = createLogger(secretsOf(config));
-  const [command] = run.command;
-  if (command === 'serve' || command === 'worker') {
-    await serve(config, run, logger, command);
-    return -1; // keeps running until a signal
-  }
-  const found = findOperation(run.command);
-  if (!found) {
-    console.error(`unknown command '${run.command.join(' ')}'. Commands: serve, worker, ${Object.values(OPERATIONS).map((o) => o.usage).join(', ')}`);
+/** One line on stderr, or the stack and its causes with --verbose; never a stack by surprise. */
+function report(error: unknown, verbose: boolean): number {
+  if (isUsageError(error)) {
+    process.stderr.write(`inlet: ${error.message}\n\n${usage(error.command ? findCommand(error.command.split(' '))?.command : undefined)}`);
     return 2;
   }
-  return operate(config, found.operation, found.args, env);
+  if (isConfigError(error)) {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (verbose) {
+    let cause: unknown = error;
+    for (let depth = 0; cause && depth < 5; depth++, cause = (cause as Error).cause) {
+      process.stderr.write(`${depth === 0 ? '' : 'caused by: '}${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+    }
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`inlet: ${message.split('\n')[0]} (--verbose shows the stack)\n`);
+  }
+  return 1;
 }
 
-main(process.argv.slice(2), process.env).then(
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose');
+let line: CommandLine;
+try {
+  line = parseCommandLine(argv);
+} catch (error) {
+  process.exit(report(error, verbose));
+}
+main(line, process.env).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code !== RUNNING) process.exit(code);
   },
   (error: unknown) => {
-    if (isConfigError(error)) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
+    process.exitCode = report(error, verbose);
+    // A half-started service may hold timers and sockets open; a failed start must still end the process.
+    setImmediate(() => process.exit());
   },
 );

@@ -1,47 +1,54 @@
 import type { InletConfig } from '../config/schema.ts';
+import type { CommandSpec } from './commands.ts';
 
-/** An operation of the runbook, run against the service's HTTP API. */
-interface Operation {
-  method: string;
-  path: (args: string[]) => string;
-  usage: string;
+/** Where to reach the service and how to authenticate: the config's port and admin token, or INLET_URL. */
+export interface ServiceAddress {
+  baseUrl: string;
+  adminToken: string;
 }
 
-/** The runbook's operations as commands: `inlet health`, `inlet queue stats`, `inlet breaker reset github`, ... */
-export const OPERATIONS: Record<string, Operation> = {
-  health: { method: 'GET', path: () => '/webhooks/health', usage: 'inlet health' },
-  'queue stats': { method: 'GET', path: () => '/queue/stats', usage: 'inlet queue stats' },
-  'queue dead-letters': { method: 'GET', path: () => '/queue/dead-letters', usage: 'inlet queue dead-letters' },
-  'queue clear': { method: 'DELETE', path: () => '/queue', usage: 'inlet queue clear' },
-  'breaker stats': { method: 'GET', path: ([name]) => `/connectors/${encodeURIComponent(name)}/breaker`, usage: 'inlet breaker stats <connector>' },
-  'breaker reset': { method: 'POST', path: ([name]) => `/connectors/${encodeURIComponent(name)}/breaker/reset`, usage: 'inlet breaker reset <connector>' },
-  poll: { method: 'POST', path: ([name]) => `/connectors/${encodeURIComponent(name)}/poll`, usage: 'inlet poll <connector>' },
-  // The words of the query may come quoted or not: `inlet search how to deploy` asks the same as `inlet search "how to deploy"`.
-  search: { method: 'GET', path: (words) => `/search?q=${encodeURIComponent(words.join(' '))}`, usage: 'inlet search <query>' },
-};
-
-/** Finds the operation a command names, with its remaining arguments. */
-export function findOperation(command: string[]): { operation: Operation; args: string[] } | undefined {
-  const two = OPERATIONS[command.slice(0, 2).join(' ')];
-  if (two) return { operation: two, args: command.slice(2) };
-  const one = OPERATIONS[command[0]];
-  return one ? { operation: one, args: command.slice(1) } : undefined;
+/** The running service this process talks to: INLET_URL, else 127.0.0.1 on `server.port`. */
+export function serviceAddress(config: InletConfig, env: Record<string, string | undefined>): ServiceAddress {
+  return { baseUrl: env.INLET_URL || `http://127.0.0.1:${config.server.port}`, adminToken: config.server.admin_token };
 }
 
-/** Runs an operation against the local service and prints its JSON answer; exit code 0 on 2xx, 1 otherwise. */
-export async function operate(config: InletConfig, operation: Operation, args: string[], env: Record<string, string | undefined>): Promise<number> {
-  if (/<\w+>/.test(operation.usage) && !args.join('').trim()) {
-    console.error(`usage: ${operation.usage}`);
-    return 2;
-  }
-  const base = env.INLET_URL || `http://127.0.0.1:${config.server.port}`;
-  const headers: Record<string, string> = config.server.admin_token ? { authorization: `Bearer ${config.server.admin_token}` } : {};
+/**
+ * Runs one of the runbook's operations against the running service and prints its JSON answer on stdout.
+ * Returns the exit code: 0 on 2xx, 1 otherwise (the answer, a JSON error, is printed all the same).
+ */
+export async function operate(
+  command: CommandSpec,
+  args: string[],
+  service: ServiceAddress,
+  print: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
+): Promise<number> {
+  if (!command.http) throw new Error(`'${command.name}' is not an operation of the service`);
+  const headers: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
+  let response: Response;
   try {
-    const response = await fetch(`${base}${operation.path(args)}`, { method: operation.method, headers });
-    console.log(JSON.stringify(await response.json(), null, 2));
-    return response.ok ? 0 : 1;
+    response = await fetch(`${service.baseUrl}${command.http.path(args)}`, { method: command.http.method, headers });
   } catch (error) {
-    console.error(`cannot reach inlet at ${base}: ${(error as Error).message} (is it running? set INLET_URL to point elsewhere)`);
-    return 1;
+    throw new ServiceUnreachableError(service.baseUrl, error);
+  }
+  const text = await response.text();
+  print(prettyJson(text));
+  return response.ok ? 0 : 1;
+}
+
+/** The service did not answer at all: not running, wrong port, or INLET_URL points elsewhere. */
+export class ServiceUnreachableError extends Error {
+  override readonly name = 'ServiceUnreachableError';
+  readonly code = 'SERVICE_UNREACHABLE';
+  constructor(baseUrl: string, cause: unknown) {
+    const reason = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message;
+    super(`cannot reach inlet at ${baseUrl} (${reason}): is it running? set INLET_URL to point elsewhere`, { cause });
+  }
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
   }
 }

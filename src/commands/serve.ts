@@ -1,9 +1,13 @@
 import type { Server } from 'node:http';
-import type { Logger } from '../actors/log/logger.ts';
+import { describeService } from '../actors/inspect/inspector-page.ts';
+import { isLoopback } from '../actors/inspect/inspector-relay.ts';
 import { type RunningInspector, startInspector } from '../actors/inspect/start-inspector.ts';
+import { createLogger } from '../actors/log/logger.ts';
 import { connectRedis } from '../actors/system/connect-redis.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';
-import type { RunOptions } from '../config/run-options.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { secretsOf } from '../config/load-config.ts';
+import { resolveRunOptions } from '../config/run-options.ts';
 import type { InletConfig } from '../config/schema.ts';
 import { createApp } from '../http/create-app.ts';
 
@@ -11,15 +15,28 @@ import { createApp } from '../http/create-app.ts';
  * `inlet serve` (the default): connectors, workers and the HTTP API in one process. `inlet worker` runs the workers
  * only, for scaling out next to one API process. SIGTERM/SIGINT stop polling, finish the batches in hand and exit 0.
  */
-export async function serve(config: InletConfig, run: RunOptions, logger: Logger, role: 'serve' | 'worker'): Promise<void> {
+export async function serve(config: InletConfig, flags: { inspect: boolean }, env: Record<string, string | undefined>, role: 'serve' | 'worker'): Promise<void> {
+  const run = resolveRunOptions(flags, env);
+  if (run.inspect && !isLoopback(config.server.host) && !config.server.admin_token) {
+    // The relay shows every event the actors handle, webhook payloads included: off this machine only with a token.
+    throw new ConfigError('inlet.yaml', [
+      `server.admin_token: required for --inspect when server.host is ${config.server.host} (not loopback); set it (or INLET_ADMIN_TOKEN), or set server.host to 127.0.0.1`,
+    ]);
+  }
+  const logger = createLogger({ level: config.log.level, secrets: secretsOf(config) });
+  let manager: ConnectorManager | undefined;
   let inspector: RunningInspector | undefined;
   if (run.inspect) {
-    inspector = startInspector(run.inspectPort);
-    logger.info(`Stately inspector: open ${inspector.address} in a browser on this machine`);
-    console.log(`Stately inspector relay listening: open ${inspector.address}`);
+    inspector = await startInspector({
+      host: config.server.host,
+      port: run.inspectPort,
+      token: config.server.admin_token,
+      describe: async () => describeService(await manager?.health()),
+    });
+    logger.info('Stately inspector relay listening: open it in a browser with internet access', { address: inspector.address });
   }
   const redis = connectRedis(config, logger);
-  const manager = new ConnectorManager(redis, config, {
+  manager = new ConnectorManager(redis, config, {
     logger,
     inspect: inspector?.inspect,
     connectors: role === 'worker' ? [] : undefined,
@@ -32,7 +49,7 @@ export async function serve(config: InletConfig, run: RunOptions, logger: Logger
       logger,
       adminToken: config.server.admin_token,
       allowUnsignedWebhooks: run.allowUnsignedWebhooks,
-      search: (query) => manager.search(query),
+      search: (query) => manager!.search(query),
     });
     server = app.listen(config.server.port, config.server.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
@@ -50,10 +67,10 @@ export async function serve(config: InletConfig, run: RunOptions, logger: Logger
     // Stop accepting first, so no webhook is answered 2xx after its connector stopped.
     const closed = server ? new Promise((resolve) => server!.close(resolve)) : Promise.resolve();
     server?.closeIdleConnections();
-    await manager.stop();
+    await manager!.stop();
     await closed;
     redis?.disconnect();
-    inspector?.stop();
+    await inspector?.stop();
     logger.info('stopped');
     process.exit(0);
   };

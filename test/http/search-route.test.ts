@@ -16,8 +16,8 @@ import { SqliteGraphStore } from '../../src/actors/stores/sqlite-graph-store.ts'
 import { SqliteVectorStore } from '../../src/actors/stores/sqlite-vector-store.ts';
 import type { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
 import { openDatabase } from '../../src/actors/system/open-backends.ts';
-import { findOperation, operate } from '../../src/commands/operate.ts';
-import type { InletConfig } from '../../src/config/schema.ts';
+import { parseCommandLine } from '../../src/commands/command-line.ts';
+import { operate } from '../../src/commands/operate.ts';
 import { createApp } from '../../src/http/create-app.ts';
 import { upsertEvent } from '../support/events.ts';
 import { type FakeEmbeddingsServer, startFakeEmbeddingsServer } from '../support/fake-embeddings-server.ts';
@@ -190,28 +190,17 @@ describe('GET /search', () => {
 describe('inlet search', () => {
   it('sends the words after `search` as q and prints the answer', async () => {
     const url = await serve(await ingested(new HashedEmbedder()));
-    const found = findOperation(['search', 'deploy', 'inlet']);
-    expect(found?.operation.path(found.args)).toBe('/search?q=deploy%20inlet');
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      const code = await operate({ server: { port: 0, admin_token: '' } } as InletConfig, found!.operation, found!.args, { INLET_URL: url });
-      expect(code).toBe(0);
-      const printed = JSON.parse(String(log.mock.calls[0][0])) as SearchResult;
-      expect(printed.query).toBe('deploy inlet');
-      expect(printed.results[0].document.id).toBe('docs:guide.md');
-    } finally {
-      log.mockRestore();
-    }
+    const line = parseCommandLine(['search', 'deploy', 'inlet']);
+    expect(line.command.http?.path(line.args)).toBe('/search?q=deploy%20inlet');
+    const printed: string[] = [];
+    const code = await operate(line.command, line.args, { baseUrl: url, adminToken: '' }, (text) => printed.push(text));
+    expect(code).toBe(0);
+    const answer = JSON.parse(printed[0]) as SearchResult;
+    expect(answer.query).toBe('deploy inlet');
+    expect(answer.results[0].document.id).toBe('docs:guide.md');
   });
 
-  it('prints the usage when no query is given', async () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      const found = findOperation(['search']);
-      expect(await operate({ server: { port: 0, admin_token: '' } } as InletConfig, found!.operation, found!.args, {})).toBe(2);
-      expect(error).toHaveBeenCalledWith('usage: inlet search <query>');
-    } finally {
-      error.mockRestore();
-    }
+  it('refuses a search without a query, naming what it needs', () => {
+    expect(() => parseCommandLine(['search'])).toThrow("'search' needs <query...>");
   });
 });

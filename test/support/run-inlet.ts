@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-/** A real `inlet` process started as `npm start` starts it (`tsx src/main.ts`), with its output collected. */
+/** A real `inlet` process started as `npm start` starts it (`node --import tsx src/cli.ts`), with its output collected. */
 export interface InletProcess {
   child: ChildProcess;
   output(): string;
@@ -13,7 +13,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Starts `inlet <args>` with `env` added to a minimal environment (no REDIS_URL leaks in from the test run). */
 export function runInlet(args: string[], env: Record<string, string> = {}): InletProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,32 +1,32 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
-import { createInspectorServer } from '@statelyai/inspect/server';
 import type { InspectionEvent, Observer } from 'xstate';
+import { type InspectorRelayOptions, startInspectorRelay } from './inspector-relay.ts';
 
 /** A running inspector: the observer to give the root actor, the address to open, and a stop function. */
 export interface RunningInspector {
   inspect: Observer<InspectionEvent>;
   address: string;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /**
- * Starts @statelyai/inspect's relay server on `port` and a WebSocket inspector feeding it. Opening the printed
- * address in a browser on this machine shows the live statecharts in the Stately inspector (the page embeds
- * stately.ai/inspect, so that browser needs internet; this process only talks to localhost).
+ * Starts the inspector relay and a WebSocket inspector feeding it. Opening the relay's address in a browser shows the
+ * live statecharts in the Stately inspector (the page embeds stately.ai/inspect, so that browser needs internet;
+ * this process only talks to its own relay).
  */
-export function startInspector(port: number): RunningInspector {
-  const server = createInspectorServer({ port, autoOpen: false });
+export async function startInspector(options: InspectorRelayOptions): Promise<RunningInspector> {
+  const relay = await startInspectorRelay(options);
   const inspector = createWebSocketInspector({
-    url: `ws://localhost:${port}`,
+    url: relay.feedUrl,
     // Timer ticks would drown the interesting events.
     filter: (event) => !(event.type === '@xstate.event' && String((event as { event?: { type?: string } }).event?.type).startsWith('xstate.after')),
   });
   return {
     inspect: inspector.inspect,
-    address: `http://localhost:${port}`,
-    stop() {
+    address: relay.address,
+    async stop() {
       inspector.stop();
-      server.stop();
+      await relay.stop();
     },
   };
 }
