@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseCommandLine, usage } from './commands/command-line.ts';
 import type { CommandLine } from './commands/command-line.ts';
 import { findCommand } from './commands/commands.ts';
-import { operate, serviceAddress } from './commands/operate.ts';
+import { operate, ServiceUnreachableError, serviceAddress } from './commands/operate.ts';
 import { isUsageError } from './commands/usage-error.ts';
 import { isConfigError } from './config/config-error.ts';
 import { loadConfig, parseConfig } from './config/load-config.ts';
@@ -53,6 +53,8 @@ function report(error: unknown, verbose: boolean): number {
     for (let depth = 0; cause && depth < 5; depth++, cause = (cause as Error).cause) {
       process.stderr.write(`${depth === 0 ? '' : 'caused by: '}${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
+  } else if (error instanceof ServiceUnreachableError) {
+    process.stderr.write(`inlet: ${error.message}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`inlet: ${message.split('\n')[0]} (--verbose shows the stack)\n`);

@@ -31,7 +31,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    // Node's message goes on to explain `--`; its first sentence is the part that helps here.
+    throw new UsageError((error as Error).message.split(/\.\s/)[0]);
   }
   const { values, positionals } = parsed;
   const words = values.version && positionals.length === 0 ? ['version'] : positionals.length > 0 ? positionals : ['serve'];
@@ -44,6 +45,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
     return { ...flags, command: about?.command ?? found.command, args: [], help: true };
   }
   const help = values.help ?? false;
+  if (help && positionals.length === 0) return { ...flags, command: findCommand(['help'])!.command, args: [], help };
   if (!help) checkArguments(found.command, found.args);
   return { ...flags, command: found.command, args: found.args, help };
 }
