@@ -21,7 +21,17 @@ import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
 import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf } from './health-report.ts';
+import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
+import { PollOutcomes } from './poll-outcomes.ts';
+
+type WorkerDelayArgs = Parameters<Extract<(typeof workerMachine.implementations.delays)[string], (...args: never[]) => unknown>>[0];
+
+/** The worker machine's own outage back-off (ms). */
+function workerOutageBackoff(args: WorkerDelayArgs): number {
+  const delay = workerMachine.implementations.delays.outageBackoff;
+  return typeof delay === 'function' ? delay(args, undefined) : (delay ?? 0);
+}
 
 /** Options beyond inlet.yaml, for embedding and tests. */
 export interface ConnectorManagerOptions {
@@ -71,6 +81,10 @@ export class ConnectorManager {
   /** Handles built once per connector (webhook routes look them up on every delivery); cleared when one registers. */
   private readonly handles = new Map<string, ConnectorHandle>();
   private readonly logger: Logger;
+  /** How each connector's last poll ended, for health. */
+  private readonly pollOutcomes = new PollOutcomes();
+  /** The wait last chosen for an actor's retry or back-off delay, by systemId, for the log line that announces it. */
+  private readonly delays = new Map<string, number>();
   private backends?: Backends;
   private actor?: Actor<typeof connectorManagerMachine>;
   private starting?: Promise<void>;
@@ -225,7 +239,11 @@ export class ConnectorManager {
   /** The health report of `GET /webhooks/health`. */
   async health(): Promise<HealthReport> {
     await this.start();
-    return healthReportOf(this.actor!.getSnapshot(), (name) => this.sources.get(name)?.source.health?.());
+    return healthReportOf(
+      this.actor!.getSnapshot(),
+      (name) => this.sources.get(name)?.source.health?.(),
+      (name) => this.pollOutcomes.of(name),
+    );
   }
 
   /** The root actor, for inspection and tests. */
@@ -261,13 +279,19 @@ export class ConnectorManager {
       actors: {
         connector: connectorMachine.provide({
           actors: { poll: createPollLogic({ sources: this.sources, cursors, queue }) },
-          // Full jitter: a random wait up to the exponential ceiling, so connectors that failed together retry apart.
-          delays: { retryBackoff: ({ context }) => random() * retryCeilingMs(context.backoffBaseMs, context.attempt) },
+          delays: {
+            // Full jitter: a random wait up to the exponential ceiling, so connectors that failed together retry apart.
+            retryBackoff: ({ context }) => this.delayChosen(`connector:${context.name}`, random() * retryCeilingMs(context.backoffBaseMs, context.attempt)),
+          },
         }),
         worker: workerMachine.provide({
           actors: {
             claim: createClaimLogic(queue),
-            processBatch: createProcessBatchLogic(queue, processor, (message, fields) => this.logger.warn(message, fields)),
+            processBatch: createProcessBatchLogic(queue, processor, (message, fields, level) => this.logger[level](message, fields)),
+          },
+          delays: {
+            // The machine's own back-off, noted so the log line can say when the worker tries again.
+            outageBackoff: (args) => this.delayChosen(`worker:${args.context.id}`, workerOutageBackoff(args)),
           },
         }),
         queueMonitor: createQueueMonitorLogic(queue, this.options.monitorIntervalMs ?? 1000),
@@ -289,10 +313,19 @@ export class ConnectorManager {
         restartBaseMs: 1000,
       },
     });
+    // Observed, not told: the machines stay pure and the log follows their state changes (issue 10).
+    this.actor.system.inspect(createStateChangeLog(this.logger, { delayOf: (systemId) => this.delays.get(systemId) }));
+    this.actor.system.inspect(this.pollOutcomes.observe);
     // Without an error observer an escaped actor error would crash the process (xstate rethrows it).
     this.actor.subscribe({ error: (error) => this.logger.error('supervisor stopped on an unhandled error', { error }) });
     this.actor.start();
     this.logger.info('actor system started', { backends: this.backends.describe, connectors: this.connectorNames() });
+  }
+
+  /** Notes the wait chosen for an actor's delay (for its log line) and returns it. */
+  private delayChosen(systemId: string, ms: number): number {
+    this.delays.set(systemId, ms);
+    return ms;
   }
 
   private watch(name: string): void {

@@ -4,6 +4,7 @@ import type { connectorMachine } from '../../machines/connector.machine.ts';
 import type { connectorManagerMachine } from '../../machines/connector-manager.machine.ts';
 import type { workerMachine } from '../../machines/worker.machine.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
+import type { LastPoll } from './poll-outcomes.ts';
 
 /** The breaker's stats in wire form (times as ISO 8601). */
 export interface BreakerStats {
@@ -35,6 +36,11 @@ export interface HealthReport {
   reasons: string[];
 }
 
+/** Why a connector whose last poll failed is not healthy; one that never synced says so, as it has nothing indexed. */
+function pollFailureReason(name: string, lastSync: string | null, error: string): string {
+  return lastSync === null ? `connector ${name} has never completed a sync: ${error}` : `connector ${name}: last poll failed: ${error}`;
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Wire form of a breaker snapshot. */
@@ -52,10 +58,14 @@ export function breakerStatsOf(snapshot: SnapshotFrom<typeof circuitBreakerMachi
   };
 }
 
-/** Builds the health report from the supervisor's snapshot and its children's. */
+/**
+ * Builds the health report from the supervisor's snapshot and its children's, plus how each connector's last poll
+ * ended (`lastPollOf`): a connector whose last poll failed is degraded even while its breaker is still closed.
+ */
 export function healthReportOf(
   manager: SnapshotFrom<typeof connectorManagerMachine>,
   sourceDetails: (name: string) => Record<string, unknown> | undefined,
+  lastPollOf: (name: string) => LastPoll | undefined = () => undefined,
 ): HealthReport {
   const reasons: string[] = [];
   const connectors: ConnectorHealth[] = [];
@@ -73,6 +83,10 @@ export function healthReportOf(
     if (breakerState !== 'closed') reasons.push(`circuit breaker of ${spec.name} is ${breakerState}`);
     if (status === 'degraded' && breakerState === 'closed') reasons.push(`connector ${spec.name} is degraded: ${snapshot.context.stats.last_error}`);
     if (status === 'rate_limited') reasons.push(`connector ${spec.name} is rate limited until ${snapshot.context.stats.rate_limited_until}`);
+    // Rate limits and permanent failures already give their error above.
+    const explained = status === 'rate_limited' || (status === 'degraded' && breakerState === 'closed');
+    const lastPoll = lastPollOf(spec.name);
+    if (lastPoll && !lastPoll.ok && !explained) reasons.push(pollFailureReason(spec.name, snapshot.context.stats.last_sync, lastPoll.error));
     connectors.push({ name: spec.name, kind: spec.kind, status, stats: { ...snapshot.context.stats }, circuit_breaker: breakerState, source: sourceDetails(spec.name) });
   }
   const workers = Object.entries(manager.children)

@@ -3,8 +3,8 @@ import type { BatchOutcome, ClaimedBatch } from '../../machines/worker.machine.t
 import type { EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
 
-/** Receives one line per event that failed, so failures are never silent. */
-export type FailureLog = (message: string, fields: Record<string, unknown>) => void;
+/** Receives one line per event that failed, so failures are never silent: `warn` for a retry, `error` for a dead letter. */
+export type FailureLog = (message: string, fields: Record<string, unknown>, level: 'warn' | 'error') => void;
 
 /**
  * The worker machine's `processBatch` actor: writes the claimed events to the stores (one batch per store where the
@@ -31,9 +31,14 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
       const claimed = items[i];
       const reason = `${failure.name}: ${failure.message}`;
       const verdict = await queue.retry(claimed, reason);
-      logFailure('event failed', { event_id: claimed.event.id, attempts: claimed.attempts + 1, verdict, reason });
-      if (verdict === 'dead') outcome.deadLettered++;
-      else outcome.retried++;
+      const fields = { event_id: claimed.event.id, path: claimed.event.path, attempts: claimed.attempts + 1, verdict, reason, error: failure };
+      if (verdict === 'dead') {
+        outcome.deadLettered++;
+        logFailure('event dead-lettered: it failed its last attempt', fields, 'error');
+      } else {
+        outcome.retried++;
+        logFailure('event failed; retrying', fields, 'warn');
+      }
     }
     return outcome;
   });
