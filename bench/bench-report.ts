@@ -15,6 +15,8 @@ export interface BenchReport {
   machine: MachineInfo;
   queue: Record<string, unknown>;
   memory: Record<string, unknown>;
+  /** The compiled command line: `inlet health`'s wall time. */
+  cli: Record<string, unknown>;
   worker: Record<string, unknown>;
   webhooks: Record<string, unknown>;
   targets: Record<string, TargetVerdict>;

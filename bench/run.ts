@@ -12,6 +12,7 @@ import { Deadline } from './deadline.ts';
 import { benchInletQueue } from './inlet-queue-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { markdownEvents } from './markdown-events.ts';
+import { benchCompiled } from './compiled-bench.ts';
 import { benchMemory } from './memory-bench.ts';
 import { benchNeo4jWorker } from './neo4j-worker-bench.ts';
 import { benchPipelineCeiling } from './pipeline-ceiling.ts';
@@ -45,7 +46,7 @@ const WEBHOOK_SHAPE: WebhookShape = {
   payloadBytes: 7_000,
 };
 
-const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
+const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, idleRssCompiledMb: 90, cliOperationMs: 500, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
     bullmq_concurrency: BULLMQ_CONCURRENCY,
   };
   const memory: Record<string, unknown> = {};
+  const cli: Record<string, unknown> = {};
   const worker: Record<string, unknown> = { docs: WORKER_DOCS, queue_backend: 'sqlite' };
   const webhooks: Record<string, unknown> = {
     concurrency: WEBHOOK_SHAPE.concurrency,
@@ -113,6 +115,18 @@ async function main(): Promise<number> {
       queued_heap_total_mb: m.queued.heapTotalMb,
       gc_before_sample: m.idle.afterGc,
       runtime: 'node --expose-gc --import tsx (as `npm start` runs tsx)',
+    });
+  });
+
+  await step('compiled: npm run build, idle RSS of node dist/cli.js vs tsx, `inlet health` wall time', async (deadline) => {
+    const c = await benchCompiled(deadline);
+    Object.assign(memory, { idle_rss_compiled_mb: c.idleRssCompiledMb, idle_rss_tsx_process_mb: c.idleRssTsxMb });
+    Object.assign(cli, {
+      operation_ms: c.cliOperationMs,
+      operation_tsx_ms: c.cliOperationTsxMs,
+      bare_node_fetch_ms: c.bareNodeFetchMs,
+      runs: c.runs,
+      how: 'median wall time of `node dist/cli.js health` against a running service, start to exit',
     });
   });
 
@@ -260,13 +274,15 @@ async function main(): Promise<number> {
   const targets = {
     queue_vs_bullmq: verdict(`inlet >= ${TARGETS.queueVsBullmq}x BullMQ events/s`, num(queue.ratio_vs_bullmq), (v) => v >= TARGETS.queueVsBullmq),
     memory_idle_rss: verdict(`idle RSS < ${TARGETS.idleRssMb} MB`, num(memory.idle_rss_mb), (v) => v < TARGETS.idleRssMb),
+    memory_idle_rss_compiled: verdict(`compiled idle RSS < ${TARGETS.idleRssCompiledMb} MB`, num(memory.idle_rss_compiled_mb), (v) => v < TARGETS.idleRssCompiledMb),
+    cli_operation_ms: verdict(`inlet health answers < ${TARGETS.cliOperationMs} ms`, num(cli.operation_ms), (v) => v < TARGETS.cliOperationMs),
     worker_docs_per_s: verdict(`worker >= ${TARGETS.workerDocsPerS} docs/s`, num(worker.docs_per_s), (v) => v >= TARGETS.workerDocsPerS),
     webhooks_vs_bare: verdict(`inlet 202/s >= ${TARGETS.webhooksVsBare} x bare Koa`, num(webhooks.ratio_vs_bare), (v) => v >= TARGETS.webhooksVsBare),
     webhooks_p99: verdict(`p99 < ${TARGETS.webhooksP99Ms} ms at half of inlet's rate`, num(webhooks.p99_ms), (v) => v < TARGETS.webhooksP99Ms),
     webhooks_lost: verdict('lost = 0', num(webhooks.lost), (v) => v === 0),
   };
   machine.load_avg_at_end = loadavg().map((l) => round(l, 2));
-  const report: BenchReport = { machine, queue, memory, worker, webhooks, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
+  const report: BenchReport = { machine, queue, memory, cli, worker, webhooks, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
 
   const yes = (t: TargetVerdict) => (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO');
   const x = (value: unknown) => (typeof value === 'number' ? `${fmt(value, 2)}x` : '-');
@@ -278,7 +294,9 @@ async function main(): Promise<number> {
     { benchmark: '', figure: '', value: '', against: `redis-benchmark lpush ${fmt(num(queue.redis_ceiling_ops_per_s))} ops/s`, ratio: '', target: '', met: '' },
     { benchmark: '', figure: 'CPU % of a core, node/redis', value: cpu('inlet'), against: `BullMQ ${cpu('bullmq')}, LMOVE loop ${cpu('lmove_loop')}`, ratio: '', target: '', met: '' },
     { benchmark: 'memory', figure: 'idle service RSS (MB)', value: fmt(num(memory.idle_rss_mb), 1), against: `bare node ${fmt(num(memory.bare_node_rss_mb), 1)}, tsx ${fmt(num(memory.tsx_only_rss_mb), 1)}, Koa ${fmt(num(memory.bare_koa_rss_mb), 1)}`, ratio: '', target: '< 150 MB', met: yes(targets.memory_idle_rss) },
+    { benchmark: '', figure: 'idle RSS of node dist/cli.js (MB, /proc)', value: fmt(num(memory.idle_rss_compiled_mb), 1), against: `tsx process ${fmt(num(memory.idle_rss_tsx_process_mb), 1)}`, ratio: '', target: `< ${TARGETS.idleRssCompiledMb} MB`, met: yes(targets.memory_idle_rss_compiled) },
     { benchmark: '', figure: `10k events queued (${String(memory.queue_backend ?? '-')}) RSS (MB)`, value: fmt(num(memory.queued_10k_rss_mb), 1), against: `idle ${fmt(num(memory.idle_rss_mb), 1)}`, ratio: '', target: '', met: '' },
+    { benchmark: 'cli', figure: '`inlet health` wall ms (compiled)', value: fmt(num(cli.operation_ms)), against: `tsx ${fmt(num(cli.operation_tsx_ms))} ms, bare node fetch ${fmt(num(cli.bare_node_fetch_ms))} ms`, ratio: '', target: `< ${TARGETS.cliOperationMs} ms`, met: yes(targets.cli_operation_ms) },
     { benchmark: 'worker', figure: 'docs/s, SQLite queue', value: fmt(num(worker.docs_per_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_s), 1)} docs/s`, ratio: pct(worker.pct_of_pipeline_ceiling), target: '>= 500', met: yes(targets.worker_docs_per_s) },
     { benchmark: '', figure: 'docs per CPU-second (noise-robust)', value: fmt(num(worker.docs_per_cpu_s), 1), against: `bare pipeline ${fmt(num(worker.pipeline_ceiling_docs_per_cpu_s), 1)}`, ratio: pct(worker.pct_of_pipeline_ceiling_cpu), target: '', met: '' },
     { benchmark: '', figure: 'docs/s, Redis queue', value: worker.redis_docs_per_s === null ? 'skipped' : fmt(num(worker.redis_docs_per_s), 1), against: '', ratio: '', target: '', met: '' },
