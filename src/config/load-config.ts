@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.ts';
+import { explainIssues, formatProblem } from './explain-issues.ts';
 import { type InterpolationProblem, interpolate } from './interpolate.ts';
 import { configSchema, type InletConfig } from './schema.ts';
 import { applyRunbookAliases } from './runbook-aliases.ts';
@@ -33,11 +34,13 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
   if (expanded && typeof expanded === 'object') problems.push(...applyRunbookAliases(expanded));
   fillTokensFromEnv(expanded, env);
   fillStoresFromEnv(expanded, env);
+  const levelFromEnv = fillLogFromEnv(expanded, env);
   const parsed = configSchema.safeParse(expanded);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.join('.') || '(root)';
-      problems.push(`${path}: ${issue.message}`);
+    // One line per problem; an unknown key names the valid key it most likely meant.
+    for (const problem of explainIssues(configSchema, parsed.error.issues)) {
+      const fromEnv = levelFromEnv && problem.path.join('.') === 'log.level' ? ' (from INLET_LOG_LEVEL)' : '';
+      problems.push(`${formatProblem(problem)}${fromEnv}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
@@ -77,24 +80,38 @@ function fillConfluenceCredentials(section: Record<string, unknown>, env: Record
 /** NEO4J_* and QDRANT_* (and EMBEDDER_API_KEY) fill the store sections a file leaves out, as compose files pass them. */
 function fillStoresFromEnv(expanded: Record<string, unknown>, env: Record<string, string | undefined>): void {
   if (!expanded || typeof expanded !== 'object') return;
-  const section = (parent: Record<string, unknown>, key: string) => {
-    const value = parent[key];
-    if (value && typeof value === 'object') return value as Record<string, unknown>;
-    parent[key] = {};
-    return parent[key] as Record<string, unknown>;
-  };
-  const fill = (target: Record<string, unknown>, key: string, variable: string) => {
-    if (!target[key] && env[variable]) target[key] = env[variable];
-  };
   const stores = section(expanded, 'stores');
   const neo4j = section(stores, 'neo4j');
-  fill(neo4j, 'uri', 'NEO4J_URI');
-  fill(neo4j, 'user', 'NEO4J_USER');
-  fill(neo4j, 'password', 'NEO4J_PASSWORD');
+  fill(neo4j, 'uri', env.NEO4J_URI);
+  fill(neo4j, 'user', env.NEO4J_USER);
+  fill(neo4j, 'password', env.NEO4J_PASSWORD);
   const qdrant = section(stores, 'qdrant');
-  fill(qdrant, 'url', 'QDRANT_URL');
-  fill(qdrant, 'api_key', 'QDRANT_API_KEY');
-  fill(section(expanded, 'embedder'), 'api_key', 'EMBEDDER_API_KEY');
+  fill(qdrant, 'url', env.QDRANT_URL);
+  fill(qdrant, 'api_key', env.QDRANT_API_KEY);
+  fill(section(expanded, 'embedder'), 'api_key', env.EMBEDDER_API_KEY);
+}
+
+/** INLET_LOG_LEVEL sets `log.level` when the file leaves it out; true when it did. */
+function fillLogFromEnv(expanded: Record<string, unknown>, env: Record<string, string | undefined>): boolean {
+  if (!expanded || typeof expanded !== 'object') return false;
+  const log = section(expanded, 'log');
+  const before = log.level;
+  fill(log, 'level', env.INLET_LOG_LEVEL);
+  return log.level !== before;
+}
+
+/** `parent[key]` as a map to fill, created when absent; a value that is not a map is left for the schema to report. */
+function section(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = parent[key];
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (value !== undefined && value !== null) return {};
+  parent[key] = {};
+  return parent[key] as Record<string, unknown>;
+}
+
+/** Sets `target[key]` to `value` when the file left the key out (or empty). */
+function fill(target: Record<string, unknown>, key: string, value: string | undefined): void {
+  if (!target[key] && value) target[key] = value;
 }
 
 /** Reads the config file; a missing file is an error naming it (start-up needs one to know what to watch). */

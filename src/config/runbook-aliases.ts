@@ -1,7 +1,7 @@
 /**
  * The runbook's spelling of a key where it differs from inlet.yaml's: its troubleshooting step says "increase
  * `max_queue_size` in config", so that name is taken, at the top level or under `queue`, as `queue.max_size`.
- * Without this the top-level key would be refused and the one under `queue` silently dropped (zod strips unknown keys).
+ * Without this both would be refused as unknown keys.
  * Returns the problems found (the same setting given twice with different values), each naming its key.
  */
 export function applyRunbookAliases(config: Record<string, unknown>): string[] {
@@ -15,6 +15,7 @@ export function applyRunbookAliases(config: Record<string, unknown>): string[] {
   if ('max_size' in queue) given.unshift(['queue.max_size', queue.max_size]);
   const distinct = new Set(given.map(([, value]) => String(value)));
   if (distinct.size > 1) {
+    config.queue = queue; // without the aliases, so the conflict is the one problem reported about them
     const [, ...aliases] = given;
     return aliases.map(([key]) => `${key}: the runbook's name for queue.max_size, which is also set to another value; keep one`);
   }

@@ -1,50 +1,19 @@
 import { z } from 'zod';
+import { LOG_LEVELS } from '../actors/log/logger.ts';
+import { count, seconds, shown } from './config-fields.ts';
+import { connectorsSchema } from './connectors-by-kind.ts';
 
-const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
-const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const flag = (fallback: boolean) =>
-  z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true')
-    .default(fallback);
-
-/** Kinds of source a connector can read. */
-export const CONNECTOR_KINDS = ['local', 'github', 'notion', 'confluence'] as const;
-
-/** One connector, in the runbook's shape (`connectors.<name>`). */
-export const connectorSchema = z.object({
-  /** Source kind; defaults to the connector's name when that is a kind (`github:` is a GitHub connector). */
-  kind: z.enum(CONNECTOR_KINDS).optional(),
-  /** Run this connector. Default true. */
-  enabled: flag(true),
-  /** Seconds between polls. Default 300 (the runbook's recommendation for GitHub). */
-  poll_interval_seconds: seconds(300),
-  /** Events per enqueue batch. Default 50. */
-  batch_size: count(50),
-  /** Retries of a failed poll before waiting for the next interval. Default 3. */
-  max_retries: z.coerce.number().int().min(0).default(3),
-  /** First retry delay in seconds; each retry waits a random time up to twice the previous ceiling. Default 2.0. */
-  backoff_base_seconds: seconds(2),
-  /** Guard the source's API with a circuit breaker. Default true. */
-  circuit_breaker_enabled: flag(true),
-  /** Consecutive failures that open the breaker. Default 5. */
-  circuit_breaker_failure_threshold: count(5),
-  /** Seconds the breaker stays open before one probe call. Default 60. */
-  circuit_breaker_timeout_seconds: seconds(60),
-  /** Shared secret that signs this source's webhooks; never logged or returned. */
-  webhook_secret: z.string().default(''),
-  /** API token; for GitHub filled from GITHUB_TOKEN when left out. Never logged or returned. */
-  token: z.string().default(''),
-  /** Source-specific settings (local: `path`; github: `owner`, `repo`, `docs_path`). */
-  metadata: z.record(z.string(), z.unknown()).default({}),
-});
+export { CONNECTOR_KINDS, type ConnectorConfig, type ConnectorKind, connectorSchema, isConnectorKind } from './connector-schema.ts';
+export type { LoadedConnectorConfig } from './connectors-by-kind.ts';
 
 /** The whole inlet.yaml. */
 export const configSchema = z
-  .object({
-    connectors: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'), connectorSchema).default({}),
+  .strictObject({
+    /** Connectors by name; each section's keys are in `connectorSchema`, its metadata's in its kind's schema. Default none. */
+    connectors: connectorsSchema,
+    /** The ingestion queue (Redis list, or the embedded SQLite queue). */
     queue: z
-      .object({
+      .strictObject({
         /** Redis list name. Default `ingestion:queue`. */
         name: z.string().min(1).default('ingestion:queue'),
         /** Waiting events past which enqueues are refused. Default 10000. */
@@ -67,28 +36,32 @@ export const configSchema = z
         message: 'backpressure_off_pct must be lower than backpressure_on_pct',
         path: ['backpressure_off_pct'],
       }),
+    /** Redis connection; empty url: the embedded queue. */
     redis: z
-      .object({
+      .strictObject({
         /** redis://host:port/db. Empty: the embedded SQLite queue. */
         url: z.string().default(''),
         /** From REDIS_PASSWORD; overrides a password in the URL. */
         password: z.string().default(''),
       })
       .prefault({}),
+    /** The embedded SQLite file. */
     storage: z
-      .object({
+      .strictObject({
         /** SQLite file of the embedded queue, cursors and stores. Default `.inlet/inlet.db`. */
         path: z.string().min(1).default('.inlet/inlet.db'),
       })
       .prefault({}),
+    /** Where documents and vectors are stored. */
     stores: z
-      .object({
+      .strictObject({
         /** Graph store: `embedded` (SQLite in storage.path) or `neo4j`. Default embedded. */
         graph: z.enum(['embedded', 'neo4j']).default('embedded'),
         /** Vector store: `embedded` (sqlite-vec in storage.path) or `qdrant`. Default embedded. */
         vector: z.enum(['embedded', 'qdrant']).default('embedded'),
+        /** Neo4j, when stores.graph is neo4j (filled from NEO4J_*). */
         neo4j: z
-          .object({
+          .strictObject({
             /** Bolt URI, from NEO4J_URI. */
             uri: z.string().default(''),
             /** From NEO4J_USER. Default `neo4j`. */
@@ -99,8 +72,9 @@ export const configSchema = z
             database: z.string().default(''),
           })
           .prefault({}),
+        /** Qdrant, when stores.vector is qdrant (filled from QDRANT_*). */
         qdrant: z
-          .object({
+          .strictObject({
             /** From QDRANT_URL, e.g. http://localhost:6333. */
             url: z.string().default(''),
             /** From QDRANT_API_KEY. */
@@ -111,8 +85,9 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** How chunks become vectors. */
     embedder: z
-      .object({
+      .strictObject({
         /** `hashed`: offline, deterministic, 384 dimensions. `openai`: any OpenAI-compatible /v1/embeddings endpoint. */
         kind: z.enum(['hashed', 'openai']).default('hashed'),
         /** Base URL of the endpoint, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). */
@@ -125,16 +100,18 @@ export const configSchema = z
         batch_size: count(64),
       })
       .prefault({}),
+    /** Ingestion workers of this process. */
     worker: z
-      .object({
+      .strictObject({
         /** Worker actors in this process. Default 1. */
         count: z.coerce.number().int().min(0).default(1),
         /** Events claimed per batch. Default 100. */
         batch_size: count(100),
       })
       .prefault({}),
+    /** The HTTP API. */
     server: z
-      .object({
+      .strictObject({
         /** HTTP port. Default 8000. */
         port: z.coerce.number().int().min(0).max(65_535).default(8000),
         /** Bind address. Default 0.0.0.0. */
@@ -143,8 +120,14 @@ export const configSchema = z
         admin_token: z.string().default(''),
       })
       .prefault({}),
+    /** Structured log output. */
+    log: z
+      .strictObject({
+        /** Least severe level written: trace, debug, info, warn, error, fatal or silent. From INLET_LOG_LEVEL when left out. Default info. */
+        level: z.enum(LOG_LEVELS, { error: (issue) => `expected one of ${LOG_LEVELS.join(', ')}, got ${shown(issue.input)}` }).default('info'),
+      })
+      .prefault({}),
   })
-  .strict()
   .superRefine((config, ctx) => {
     const require = (ok: boolean, path: (string | number)[], message: string) => {
       if (!ok) ctx.addIssue({ code: 'custom', path, message });
@@ -157,5 +140,3 @@ export const configSchema = z
 
 /** The validated configuration. */
 export type InletConfig = z.infer<typeof configSchema>;
-/** One validated connector section. */
-export type ConnectorConfig = z.infer<typeof connectorSchema>;

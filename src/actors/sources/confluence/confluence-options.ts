@@ -1,4 +1,6 @@
+import { parseMetadata } from '../../../config/parse-metadata.ts';
 import type { ConnectorConfig } from '../../../config/schema.ts';
+import { confluenceMetadataSchema } from './confluence-metadata.ts';
 
 /** Which Confluence the connector talks to: Cloud (REST v2 + CQL) or Data Center / Server (REST v1 + CQL). */
 export type ConfluenceFlavor = 'cloud' | 'datacenter';
@@ -35,55 +37,23 @@ export interface ConfluenceOptions {
   token: string;
 }
 
-/** Reads and checks the Confluence metadata; throws naming the key that is missing or wrong. */
+/** The Confluence connector's options from its section (metadata checked by `confluenceMetadataSchema`); throws a `ConfigError` naming a bad key. */
 export function confluenceOptionsOf(name: string, config: ConnectorConfig): ConfluenceOptions {
-  const m = config.metadata;
-  const key = (k: string) => `connectors.${name}.metadata.${k}`;
-  const number = (k: string, fallback: number, { min = 0, max = Number.POSITIVE_INFINITY } = {}): number => {
-    const value = m[k] === undefined ? fallback : Number(m[k]);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`${key(k)}: expected a number from ${min}${max < Number.POSITIVE_INFINITY ? ` to ${max}` : ''}`);
-    }
-    return value;
-  };
-  const baseUrl = m.base_url;
-  if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]+/.test(baseUrl)) {
-    throw new Error(`${key('base_url')}: required, the site's URL (https://<site>.atlassian.net/wiki or the Data Center URL)`);
-  }
-  const host = new URL(baseUrl).hostname;
-  const flavor = m.flavor ?? (host.endsWith('atlassian.net') ? 'cloud' : 'datacenter');
-  if (flavor !== 'cloud' && flavor !== 'datacenter') throw new Error(`${key('flavor')}: expected 'cloud' or 'datacenter'`);
-  const spacesValue = typeof m.spaces === 'string' ? m.spaces.split(',') : m.spaces;
-  if (!Array.isArray(spacesValue) || spacesValue.length === 0) throw new Error(`${key('spaces')}: required, a list of space keys`);
-  const spaces = spacesValue.map((s) => String(s).trim());
-  for (const space of spaces) if (!/^~?[A-Za-z0-9_-]+$/.test(space)) throw new Error(`${key('spaces')}: '${space}' is not a space key`);
-  const timeZone = m.time_zone === undefined || m.time_zone === '' ? undefined : String(m.time_zone);
-  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new Error(`${key('time_zone')}: '${timeZone}' is not an IANA time zone`);
-  const cql = m.cql === undefined || m.cql === null ? '' : m.cql;
-  if (typeof cql !== 'string') throw new Error(`${key('cql')}: expected a CQL expression`);
+  const m = parseMetadata(confluenceMetadataSchema, name, config.metadata);
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    flavor,
-    spaces,
-    cql: cql.trim(),
-    includeBlogposts: m.include_blogposts === true || m.include_blogposts === 'true',
-    timeZone,
-    overlapMs: number('overlap_minutes', 5) * 60_000,
-    deletionCheckMs: number('deletion_check_hours', 24) * 3_600_000,
-    maxDeletionShare: number('max_deletion_share', 0.2, { max: 1 }),
-    pageSize: number('page_size', 50, { min: 1, max: 250 }),
-    requestTimeoutMs: number('request_timeout_seconds', 30, { min: 0.001 }) * 1000,
-    nearLimitPauseMs: number('near_limit_pause_ms', 1000),
-    email: typeof m.email === 'string' ? m.email : '',
+    baseUrl: m.base_url,
+    flavor: m.flavor ?? (new URL(m.base_url).hostname.endsWith('atlassian.net') ? 'cloud' : 'datacenter'),
+    spaces: m.spaces ?? [],
+    cql: m.cql,
+    includeBlogposts: m.include_blogposts,
+    timeZone: m.time_zone,
+    overlapMs: m.overlap_minutes * 60_000,
+    deletionCheckMs: m.deletion_check_hours * 3_600_000,
+    maxDeletionShare: m.max_deletion_share,
+    pageSize: m.page_size,
+    requestTimeoutMs: m.request_timeout_seconds * 1000,
+    nearLimitPauseMs: m.near_limit_pause_ms,
+    email: m.email,
     token: config.token,
   };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,6 @@
+import { parseMetadata } from '../../../config/parse-metadata.ts';
 import type { ConnectorConfig } from '../../../config/schema.ts';
+import { githubMetadataSchema } from './github-metadata.ts';
 
 /** A GitHub connector's settings, from `connectors.<name>.metadata` and its token. */
 export interface GithubOptions {
@@ -22,34 +24,19 @@ export interface GithubOptions {
   token: string;
 }
 
-/** Reads and checks the GitHub metadata; throws naming the key that is missing or wrong. */
+/** The GitHub connector's options from its section (metadata checked by `githubMetadataSchema`); throws a `ConfigError` naming a bad key. */
 export function githubOptionsOf(name: string, config: ConnectorConfig): GithubOptions {
-  const m = config.metadata;
-  const text = (key: string, fallback?: string): string => {
-    const value = m[key];
-    if (value === undefined || value === null || value === '') {
-      if (fallback !== undefined) return fallback;
-      throw new Error(`connectors.${name}.metadata.${key}: required for a GitHub connector`);
-    }
-    if (typeof value !== 'string') throw new Error(`connectors.${name}.metadata.${key}: expected a string`);
-    return value;
-  };
-  const number = (key: string, fallback: number): number => {
-    const value = m[key] === undefined ? fallback : Number(m[key]);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`connectors.${name}.metadata.${key}: expected a non-negative number`);
-    return value;
-  };
-  const patterns = m.patterns;
+  const m = parseMetadata(githubMetadataSchema, name, config.metadata);
   return {
-    owner: text('owner'),
-    repo: text('repo'),
-    docsPath: text('docs_path', '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''),
-    branch: typeof m.branch === 'string' && m.branch !== '' ? m.branch : undefined,
-    extensions: Array.isArray(patterns) ? patterns.map((p) => String(p).toLowerCase()) : ['.md', '.mdx'],
-    apiUrl: text('api_url', 'https://api.github.com').replace(/\/+$/, ''),
-    maxFileBytes: number('max_file_bytes', 1_000_000),
-    rateLimitReserve: number('rate_limit_reserve', config.token ? 100 : 5),
-    requestTimeoutMs: number('request_timeout_seconds', 30) * 1000,
+    owner: m.owner,
+    repo: m.repo,
+    docsPath: m.docs_path,
+    branch: m.branch === '' ? undefined : m.branch,
+    extensions: m.patterns,
+    apiUrl: m.api_url,
+    maxFileBytes: m.max_file_bytes,
+    rateLimitReserve: m.rate_limit_reserve ?? (config.token ? 100 : 5),
+    requestTimeoutMs: m.request_timeout_seconds * 1000,
     token: config.token,
   };
 }

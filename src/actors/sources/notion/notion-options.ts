@@ -1,4 +1,9 @@
+import { parseMetadata } from '../../../config/parse-metadata.ts';
 import type { ConnectorConfig } from '../../../config/schema.ts';
+import { notionMetadataSchema } from './notion-metadata.ts';
+
+// The id check moved to the metadata schema; the poll and the webhook hints still normalise ids through it.
+export { normaliseNotionId } from './notion-metadata.ts';
 
 /** A Notion connector's settings, from `connectors.<name>.metadata` and its token. */
 export interface NotionOptions {
@@ -24,47 +29,19 @@ export interface NotionOptions {
   token: string;
 }
 
-/** Reads and checks the Notion metadata; throws naming the key that is wrong. */
+/** The Notion connector's options from its section (metadata checked by `notionMetadataSchema`); throws a `ConfigError` naming a bad key. */
 export function notionOptionsOf(name: string, config: ConnectorConfig): NotionOptions {
-  const m = config.metadata;
-  const key = (k: string) => `connectors.${name}.metadata.${k}`;
-  const ids = (k: string): string[] => {
-    const value = m[k];
-    if (value === undefined || value === null) return [];
-    const list = typeof value === 'string' ? value.split(',') : value;
-    if (!Array.isArray(list)) throw new Error(`${key(k)}: expected a list of Notion ids`);
-    return list.map((id) => {
-      const normal = normaliseNotionId(String(id));
-      if (!normal) throw new Error(`${key(k)}: '${String(id)}' is not a Notion id (32 hex digits, dashes optional)`);
-      return normal;
-    });
-  };
-  const number = (k: string, fallback: number, { min = 0, max = Number.POSITIVE_INFINITY, above = false } = {}): number => {
-    const value = m[k] === undefined ? fallback : Number(m[k]);
-    if (!Number.isFinite(value) || value < min || value > max || (above && value === min)) {
-      throw new Error(`${key(k)}: expected a number ${above ? 'above' : 'of at least'} ${min}${max < Number.POSITIVE_INFINITY ? ` and at most ${max}` : ''}`);
-    }
-    return value;
-  };
-  const apiUrl = m.api_url === undefined ? 'https://api.notion.com' : m.api_url;
-  if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) throw new Error(`${key('api_url')}: expected an http(s) URL`);
+  const m = parseMetadata(notionMetadataSchema, name, config.metadata);
   return {
-    rootPageIds: ids('root_page_ids'),
-    dataSourceIds: ids('data_source_ids'),
-    overlapMs: number('overlap_minutes', 3) * 60_000,
-    deletionCheckMs: number('deletion_check_hours', 24) * 3_600_000,
-    maxDeletionShare: number('max_deletion_share', 0.2, { max: 1 }),
-    apiUrl: apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
-    requestsPerSecond: number('requests_per_second', 2.5, { above: true }),
-    requestTimeoutMs: number('request_timeout_seconds', 30, { above: true }) * 1000,
-    pageSize: number('page_size', 100, { min: 1, max: 100 }),
+    rootPageIds: m.root_page_ids,
+    dataSourceIds: m.data_source_ids,
+    overlapMs: m.overlap_minutes * 60_000,
+    deletionCheckMs: m.deletion_check_hours * 3_600_000,
+    maxDeletionShare: m.max_deletion_share,
+    apiUrl: m.api_url,
+    requestsPerSecond: m.requests_per_second,
+    requestTimeoutMs: m.request_timeout_seconds * 1000,
+    pageSize: m.page_size,
     token: config.token,
   };
-}
-
-/** The dashed lower-case form of a Notion id (`8e2c…` or `8e2c-…`), or null when it is not one. */
-export function normaliseNotionId(id: string): string | null {
-  const hex = id.trim().toLowerCase().replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/.test(hex)) return null;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
