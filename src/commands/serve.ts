@@ -55,7 +55,7 @@ export async function serve(config: InletConfig, flags: { inspect: boolean }, en
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
-    logger.info('listening', { port, health: `http://127.0.0.1:${port}/webhooks/health` });
+    logger.info('listening', { port, pid: process.pid, health: `http://127.0.0.1:${port}/webhooks/health` });
     await manager.startPolling();
   }
 
