@@ -70,7 +70,7 @@ describe('a connector whose polls fail', () => {
     const { manager, docs, raw, named } = await startFailingService();
 
     // Round one: the first poll and its two retries fail; the breaker (at 3 of 4 failures) stays closed.
-    const [usedUp] = await eventually('the retries used up', () => firstOf(named(USED_UP)));
+    const [usedUp] = (await eventually('the retries used up', () => firstOf(named(USED_UP))))!;
     expect(usedUp).toMatchObject({ level: 'warn', connector: 'docs', attempts: 3, next_poll_in_ms: 60_000 });
     const retries = named('poll failed; retrying');
     expect(retries.map((l) => [l.level, l.connector, l.attempt, l.max_retries])).toEqual([
@@ -91,7 +91,7 @@ describe('a connector whose polls fail', () => {
 
     // Round two: the fourth failure opens the breaker.
     manager.connector('docs')!.pollNow();
-    const [opened] = await eventually('the breaker opened', () => firstOf(named('circuit breaker opened: polling paused')));
+    const [opened] = (await eventually('the breaker opened', () => firstOf(named('circuit breaker opened: polling paused'))))!;
     expect(opened).toMatchObject({ level: 'warn', connector: 'docs', failure_count: 4, failure_threshold: 4, probe_in_ms: 1000 });
     const open = await manager.health();
     expect(open.status).toBe('degraded');
