@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { MAX_RETRY_AFTER_MS } from '../../../../src/actors/sources/confluence/confluence-errors.ts';
 import { isRateLimitedError, isSourcePermanentError } from '../../../../src/actors/sources/source-errors.ts';
 import { type FakeConfluence, startFakeConfluence } from '../../../support/fake-confluence.ts';
@@ -84,7 +85,8 @@ describe('Confluence source: permanent failures and outages', () => {
   it('opens the breaker on repeated 5xx and closes it through a successful half-open probe', async () => {
     fake = await startFakeConfluence();
     fake.addPage({ space: 'ENG', title: 'A' });
-    const p = confluencePoller(confluenceSourceFor(fake), 3, 50);
+    const clock = new SimulatedClock();
+    const p = confluencePoller(confluenceSourceFor(fake), 3, 50, clock);
     fake.failNext(1, 502);
     fake.failNext(1, 500);
     fake.failNext(1, 503);
@@ -93,7 +95,9 @@ describe('Confluence source: permanent failures and outages', () => {
     const requests = fake.requests.length;
     await expect(p.poll()).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
     expect(fake.requests.length).toBe(requests);
-    await new Promise((resolve) => setTimeout(resolve, 60)); // the breaker's 50 ms open timeout
+    clock.increment(49);
+    expect(p.breaker.getSnapshot().value).toBe('open');
+    clock.increment(1); // the breaker's 50 ms open timeout
     expect(p.breaker.getSnapshot().value).toEqual({ half_open: 'waiting_for_probe' });
     expect(summary(await p.poll())).toEqual(['upsert A']);
     expect(p.breaker.getSnapshot().value).toBe('closed');

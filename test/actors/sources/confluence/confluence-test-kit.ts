@@ -1,4 +1,4 @@
-import { createActor } from 'xstate';
+import { createActor, type SimulatedClock } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import { confluenceOptionsOf } from '../../../../src/actors/sources/confluence/confluence-options.ts';
@@ -23,8 +23,9 @@ export function confluenceSourceFor(
 }
 
 /** Runs polls the way the connector does: each call through a real breaker, the cursor carried from poll to poll. */
-export function confluencePoller(source: ConfluenceSource, threshold = 3, timeoutMs = 60_000) {
-  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs } }).start() as BreakerActor;
+export function confluencePoller(source: ConfluenceSource, threshold = 3, timeoutMs = 60_000, clock?: SimulatedClock) {
+  // A simulated clock, when given, is the only thing that moves the breaker's open timeout on.
+  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs }, ...(clock && { clock }) }).start() as BreakerActor;
   const state = { cursor: null as unknown };
   return {
     breaker,

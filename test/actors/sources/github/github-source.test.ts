@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
@@ -19,8 +19,9 @@ function sourceFor(fake: FakeGithub, metadata: Record<string, unknown> = {}, tok
 }
 
 /** Runs polls the way the connector does: each call through a real breaker, the cursor carried from poll to poll. */
-function poller(source: GithubSource, threshold = 3, timeoutMs = 60_000) {
-  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs } }).start() as BreakerActor;
+function poller(source: GithubSource, threshold = 3, timeoutMs = 60_000, clock?: SimulatedClock) {
+  // A simulated clock, when given, is the only thing that moves the breaker's open timeout on.
+  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs }, ...(clock && { clock }) }).start() as BreakerActor;
   let cursor: unknown = null;
   return {
     breaker,
@@ -154,14 +155,17 @@ describe('GitHub source', () => {
 
   it('opens the breaker on repeated 5xx and closes it through a successful half-open probe', async () => {
     github = await startFakeGithub({ owner: 'octo', repo: 'handbook', files: { 'docs/a.md': 'a' } });
-    const p = poller(sourceFor(github), 3, 50);
+    const clock = new SimulatedClock();
+    const p = poller(sourceFor(github), 3, 50, clock);
     github.failNext(3, 502);
     for (let i = 0; i < 3; i++) await expect(p.poll()).rejects.toMatchObject({ status: 502 });
     expect(p.breaker.getSnapshot().value).toBe('open');
     const requests = github.requests.length;
     await expect(p.poll()).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
     expect(github.requests.length).toBe(requests);
-    await new Promise((resolve) => setTimeout(resolve, 60)); // the breaker's 50 ms open timeout
+    clock.increment(49);
+    expect(p.breaker.getSnapshot().value).toBe('open');
+    clock.increment(1); // the breaker's 50 ms open timeout
     expect(p.breaker.getSnapshot().value).toEqual({ half_open: 'waiting_for_probe' });
     expect(summary(await p.poll())).toEqual(['upsert docs/a.md']);
     expect(p.breaker.getSnapshot().value).toBe('closed');

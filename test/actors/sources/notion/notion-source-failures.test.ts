@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { isRateLimitedError, isSourcePermanentError } from '../../../../src/actors/sources/source-errors.ts';
 import { block, type FakeNotion, startFakeNotion } from '../../../support/fake-notion.ts';
 import { hint, notionPoller, notionSourceFor, summary } from './notion-test-kit.ts';
@@ -101,7 +102,8 @@ describe('Notion source: failures', () => {
   it('opens the breaker on repeated 5xx and closes it through a successful half-open probe', async () => {
     notion = await startFakeNotion();
     notion.addPage({ title: 'A', blocks: [block.paragraph('a')] });
-    const p = notionPoller(notionSourceFor(notion), 3, 50);
+    const clock = new SimulatedClock();
+    const p = notionPoller(notionSourceFor(notion), 3, 50, clock);
     notion.failNext(1, 502);
     notion.failNext(1, 500);
     notion.failNext(1, 503);
@@ -110,7 +112,9 @@ describe('Notion source: failures', () => {
     const requests = notion.requests.length;
     await expect(p.poll()).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
     expect(notion.requests.length).toBe(requests);
-    await new Promise((resolve) => setTimeout(resolve, 60)); // the breaker's 50 ms open timeout
+    clock.increment(49);
+    expect(p.breaker.getSnapshot().value).toBe('open');
+    clock.increment(1); // the breaker's 50 ms open timeout
     expect(p.breaker.getSnapshot().value).toEqual({ half_open: 'waiting_for_probe' });
     expect(summary(await p.poll())).toEqual(['upsert A']);
     expect(p.breaker.getSnapshot().value).toBe('closed');

@@ -1,4 +1,4 @@
-import { createActor } from 'xstate';
+import { createActor, type SimulatedClock } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
@@ -16,8 +16,9 @@ export function notionSourceFor(fake: FakeNotion, metadata: Record<string, unkno
 }
 
 /** Runs polls the way the connector does: each call through a real breaker, the cursor carried from poll to poll. */
-export function notionPoller(source: NotionSource, threshold = 3, timeoutMs = 60_000) {
-  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs } }).start() as BreakerActor;
+export function notionPoller(source: NotionSource, threshold = 3, timeoutMs = 60_000, clock?: SimulatedClock) {
+  // A simulated clock, when given, is the only thing that moves the breaker's open timeout on.
+  const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs }, ...(clock && { clock }) }).start() as BreakerActor;
   const state = { cursor: null as unknown };
   return {
     breaker,
