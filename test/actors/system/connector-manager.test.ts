@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectorStats } from '../../../src/machines/connector.machine.ts';
 import { eventually, startTempService, type TempService } from '../../support/temp-service.ts';
 
 let service: TempService | undefined;
@@ -44,7 +45,7 @@ describe('ConnectorManager', () => {
     // All five are there before the first poll: it queues doc-0 and doc-1, and the full queue refuses the next batch.
     for (let i = 0; i < 5; i++) writeFileSync(join(service.docs, `doc-${i}.md`), `# Doc ${i}\n`);
     await manager.startPolling();
-    const stats = async () => (await manager.health()).connectors[0].stats;
+    const stats = async () => (await manager.health()).connectors[0].stats as unknown as ConnectorStats;
     await eventually('an enqueue refused by the full queue', async () => (await stats()).errors > 0);
     expect((await stats()).last_error).toContain('ingestion queue is full');
     expect(await service.backends.cursors.get('docs')).toBeNull();
