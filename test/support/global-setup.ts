@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { type Neo4jHarness, neo4jHarnessMissing, startNeo4jHarness } from './neo4j-harness.ts';
+import { buildNeo4jHarnessIfMissing, type Neo4jHarness, neo4jHarnessMissing, startNeo4jHarness } from './neo4j-harness.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,6 +27,7 @@ function loudNotice(message: string): void {
 /** NEO4J_URI, else the in-process harness from test/support/neo4j-harness, else '' (suites skip loudly). */
 async function findNeo4j(): Promise<string> {
   if (process.env.NEO4J_URI) return process.env.NEO4J_URI;
+  buildNeo4jHarnessIfMissing((line) => console.log(line));
   const missing = neo4jHarnessMissing();
   if (missing) {
     const message = `NO NEO4J: set NEO4J_URI, or ${missing}; the Neo4j suites are SKIPPED`;

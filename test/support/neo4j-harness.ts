@@ -30,6 +30,21 @@ export interface Neo4jHarnessOptions {
  */
 export const TEST_JVM_ARGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xms256m', '-Xmx1g'];
 
+/**
+ * Builds the harness jar when it is missing and Java and Maven are on the PATH, so `npm test` on a fresh clone talks
+ * to a real Neo4j too. The first build downloads Neo4j 5.26 from Maven Central into ~/.m2 (about 150 MB, a minute);
+ * later builds run offline. Returns true when the jar exists afterwards.
+ */
+export function buildNeo4jHarnessIfMissing(log: (line: string) => void): boolean {
+  if (existsSync(NEO4J_HARNESS_JAR)) return true;
+  if (spawnSync('mvn', ['--version']).status !== 0 || spawnSync('java', ['-version']).status !== 0) return false;
+  log('neo4j-harness: building the test harness jar once (mvn -q -B package in test/support/neo4j-harness) ...');
+  const cwd = fileURLToPath(new URL('./neo4j-harness/', import.meta.url));
+  const offline = spawnSync('mvn', ['-q', '-B', '-o', 'package'], { cwd, stdio: 'ignore' });
+  if (offline.status !== 0) spawnSync('mvn', ['-q', '-B', 'package'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  return existsSync(NEO4J_HARNESS_JAR);
+}
+
 /** Why the harness cannot run here (no jar, no java), or null when it can. */
 export function neo4jHarnessMissing(): string | null {
   if (!existsSync(NEO4J_HARNESS_JAR)) {
