@@ -25,6 +25,13 @@ export interface DeadLetter {
   failedAt: number;
 }
 
+/** A dead-lettering the queue decided on its own (not through `retry`, whose caller gets the verdict), for the log. */
+export interface DeadLetterNotice {
+  /** The event's id, or null when the entry could not be parsed. */
+  eventId: string | null;
+  reason: string;
+}
+
 /** Options of a claim. */
 export interface ClaimOptions {
   /** How many events at most. */
@@ -83,4 +90,6 @@ export interface QueueOptions {
   dedupeWindowMs: number;
   /** Clock, injectable so tests can expire leases without sleeping. */
   now?: () => number;
+  /** Told of each entry dead-lettered by `claim` (malformed) or `reapExpiredLeases` (lease expired `maxAttempts` times). */
+  onDeadLetter?: (notice: DeadLetterNotice) => void;
 }

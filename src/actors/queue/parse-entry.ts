@@ -12,3 +12,13 @@ export function parseEntry(entry: string): { event: IngestionEvent } | { problem
   if (parsed.success) return { event: parsed.data };
   return { problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
 }
+
+/** The id of a stored entry, or null when it has none (for the dead-letter log line). */
+export function entryIdOf(entry: string): string | null {
+  try {
+    const id = (JSON.parse(entry) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}

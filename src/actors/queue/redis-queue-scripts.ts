@@ -152,13 +152,15 @@ return 1
  * and give a grace lease to entries a consumer moved with BLMOVE but had not leased yet.
  * KEYS: 1 ready list, 2 processing list, 3 leases zset, 4 attempts hash, 5 dead list
  * ARGV: 1 now ms, 2 lease ms, 3 max attempts
- * Returns how many entries were reaped.
+ * Returns {reaped, entry, attempts, ...}: how many entries were reaped, then each one dead-lettered with its attempts.
  */
 export const reapScript = new RedisScript(
   `
 local now = tonumber(ARGV[1])
 local held = redis.call('LRANGE', KEYS[2], 0, -1)
 local reaped = 0
+-- {reaped, entry, attempts, entry, attempts, ...}; [1] is filled in at the end
+local result = {0}
 -- newest first, so LPUSH leaves the reaped entries at the head in their original order
 for i = #held, 1, -1 do
   local entry = held[i]
@@ -173,12 +175,15 @@ for i = #held, 1, -1 do
     if attempts >= tonumber(ARGV[3]) then
       redis.call('HDEL', KEYS[4], entry)
       redis.call('RPUSH', KEYS[5], cjson.encode({entry = entry, reason = 'lease expired ' .. attempts .. ' times', failed_at = now}))
+      table.insert(result, entry)
+      table.insert(result, attempts)
     else
       redis.call('LPUSH', KEYS[1], entry)
     end
   end
 end
-return reaped
+result[1] = reaped
+return result
 `,
   5,
 );

@@ -3,7 +3,7 @@ import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
 import type { ClaimedEvent, ClaimOptions, DeadLetter, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
-import { parseEntry } from './parse-entry.ts';
+import { entryIdOf, parseEntry } from './parse-entry.ts';
 import { QueueFullError, QueueUnavailableError } from './queue-errors.ts';
 import {
   ackScript,
@@ -106,8 +106,11 @@ export class RedisQueue implements IngestionQueue {
     const claimed: ClaimedEvent[] = [];
     for (const [entry, attempts] of raw) {
       const parsed = parseEntry(entry);
-      if ('problem' in parsed) await this.deadLetter(entry, `malformed entry: ${parsed.problem}`);
-      else claimed.push({ event: parsed.event, receipt: entry, attempts });
+      if ('problem' in parsed) {
+        const reason = `malformed entry: ${parsed.problem}`;
+        await this.deadLetter(entry, reason);
+        this.options.onDeadLetter?.({ eventId: entryIdOf(entry), reason });
+      } else claimed.push({ event: parsed.event, receipt: entry, attempts });
     }
     return claimed;
   }
@@ -148,15 +151,13 @@ export class RedisQueue implements IngestionQueue {
 
   async reapExpiredLeases(): Promise<number> {
     const k = this.keys;
-    return Number(
-      await this.call(() =>
-        reapScript.run(this.redis, [k.ready, k.processing, k.leases, k.attempts, k.dead], [
-          this.now(),
-          this.options.leaseMs,
-          this.options.maxAttempts,
-        ]),
-      ),
-    );
+    const [reaped, ...dead] = (await this.call(() =>
+      reapScript.run(this.redis, [k.ready, k.processing, k.leases, k.attempts, k.dead], [this.now(), this.options.leaseMs, this.options.maxAttempts]),
+    )) as [number, ...(string | number)[]];
+    for (let i = 0; i < dead.length; i += 2) {
+      this.options.onDeadLetter?.({ eventId: entryIdOf(String(dead[i])), reason: `lease expired ${dead[i + 1]} times` });
+    }
+    return Number(reaped);
   }
 
   async getStats(): Promise<QueueStats> {

@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
-import type { ClaimedEvent, ClaimOptions, DeadLetter, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
-import { parseEntry } from './parse-entry.ts';
+import type { ClaimedEvent, ClaimOptions, DeadLetter, DeadLetterNotice, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
+import { entryIdOf, parseEntry } from './parse-entry.ts';
 import { QueueFullError } from './queue-errors.ts';
 import { ensureSqliteQueueSchema } from './sqlite-queue-schema.ts';
 import { prepareSqliteQueueStatements, type SqliteEntryRow, type SqliteQueueStatements } from './sqlite-queue-statements.ts';
@@ -57,7 +57,9 @@ export class SqliteQueue implements IngestionQueue {
     // Wall-clock deadline on purpose: tests freeze `options.now`, which must not make a waiting claim hang.
     const deadline = performance.now() + waitMs;
     for (;;) {
-      const { claimed, deadLettered } = this.guard(() => this.tx.claim.immediate(max, this.now()));
+      const { claimed, dead } = this.guard(() => this.tx.claim.immediate(max, this.now()));
+      this.notifyDead(dead);
+      const deadLettered = dead.length;
       if (claimed.length > 0 || this.closed) return claimed;
       if (deadLettered > 0) continue;
       const remaining = deadline - performance.now();
@@ -87,7 +89,8 @@ export class SqliteQueue implements IngestionQueue {
 
   /** Counts an attempt for each expired lease, then requeues it at the head or dead-letters it; returns how many. */
   async reapExpiredLeases(): Promise<number> {
-    const { reaped, requeued } = this.guard(() => this.tx.reap.immediate(this.now()));
+    const { reaped, requeued, dead } = this.guard(() => this.tx.reap.immediate(this.now()));
+    this.notifyDead(dead);
     if (requeued > 0) this.wake.notify();
     return reaped;
   }
@@ -135,6 +138,11 @@ export class SqliteQueue implements IngestionQueue {
     } catch (error) {
       throw toQueueError(error);
     }
+  }
+
+  /** Tells `onDeadLetter` after the transaction committed (a throwing listener must not roll it back). */
+  private notifyDead(dead: DeadLetterNotice[]): void {
+    for (const notice of dead) this.options.onDeadLetter?.(notice);
   }
 
   private deadLetter(row: SqliteEntryRow, reason: string, now: number): void {
@@ -199,20 +207,21 @@ export class SqliteQueue implements IngestionQueue {
     let seq = sql.tailSeq.get(name) ?? 0;
     for (const row of due) sql.toReady.run(++seq, row.attempts, row.id);
     const claimed: ClaimedEvent[] = [];
-    let deadLettered = 0;
+    const dead: DeadLetterNotice[] = [];
     // One UPDATE … RETURNING leases the whole batch; RETURNING has no defined order, hence the sort.
     const taken = max > 0 ? sql.leaseOldest.all(now + this.options.leaseMs, name, max) : [];
     if (due.length > 0 || taken.length > 0) sql.addReady.run(due.length - taken.length, name);
     for (const row of taken.sort((a, b) => a.seq - b.seq)) {
       const parsed = parseEntry(row.entry);
       if ('problem' in parsed) {
-        this.deadLetter(row, `malformed entry: ${parsed.problem}`, now);
-        deadLettered++;
+        const reason = `malformed entry: ${parsed.problem}`;
+        this.deadLetter(row, reason, now);
+        dead.push({ eventId: entryIdOf(row.entry), reason });
         continue;
       }
       claimed.push({ event: parsed.event, receipt: String(row.id), attempts: row.attempts });
     }
-    return { claimed, deadLettered };
+    return { claimed, dead };
   }
 
   private ackRows(claimed: ClaimedEvent[]) {
@@ -242,10 +251,11 @@ export class SqliteQueue implements IngestionQueue {
     const expired = this.sql.expiredLeases.all(this.name, now);
     // A consumer died holding these; counting the attempt lets a poison event reach the dead-letter list.
     const poisoned = expired.filter((row) => row.attempts + 1 >= this.options.maxAttempts);
-    for (const row of poisoned) this.deadLetter(row, 'lease expired too many times', now);
+    const reason = 'lease expired too many times';
+    for (const row of poisoned) this.deadLetter(row, reason, now);
     const requeued = expired.filter((row) => row.attempts + 1 < this.options.maxAttempts);
     this.toHead(requeued, (row) => row.attempts + 1);
-    return { reaped: expired.length, requeued: requeued.length };
+    return { reaped: expired.length, requeued: requeued.length, dead: poisoned.map((row) => ({ eventId: entryIdOf(row.entry), reason })) };
   }
 
   private clearRows() {

@@ -55,7 +55,11 @@ export function openDatabase(path: string): Database.Database {
  */
 export async function openBackends(redis: Redis | null, config: InletConfig, logger: Logger = silentLogger): Promise<Backends> {
   const db = openDatabase(config.storage.path);
-  const options = queueOptionsOf(config);
+  const options: QueueOptions = {
+    ...queueOptionsOf(config),
+    // Dead letters the queue decides itself; a worker's retry that ends in one is logged by the worker.
+    onDeadLetter: ({ eventId, reason }) => logger.error('event dead-lettered', { event_id: eventId, reason }),
+  };
   const blocking = redis?.duplicate();
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);

@@ -34,7 +34,7 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
       const fields = { event_id: claimed.event.id, path: claimed.event.path, attempts: claimed.attempts + 1, verdict, reason, error: failure };
       if (verdict === 'dead') {
         outcome.deadLettered++;
-        logFailure('event dead-lettered: it failed its last attempt', fields, 'error');
+        logFailure('event dead-lettered', fields, 'error');
       } else {
         outcome.retried++;
         logFailure('event failed; retrying', fields, 'warn');

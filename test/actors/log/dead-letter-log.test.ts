@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { createLogger } from '../../../src/actors/log/logger.ts';
+import type { DeadLetterNotice } from '../../../src/actors/queue/ingestion-queue.ts';
 import type { EventProcessor } from '../../../src/actors/pipeline/process-event.ts';
 import { createProcessBatchLogic } from '../../../src/actors/worker/create-process-batch-logic.ts';
 import { manyEvents } from '../../support/events.ts';
@@ -38,7 +39,7 @@ describe.each(queueBackends.filter((b) => b.available))('dead-letter log on $nam
     expect(await run()).toEqual({ processed: 0, retried: 0, deadLettered: 1 });
 
     const lines = raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((l) => `${l.level} ${l.message}`)).toEqual(['warn event failed; retrying', 'error event dead-lettered: it failed its last attempt']);
+    expect(lines.map((l) => `${l.level} ${l.message}`)).toEqual(['warn event failed; retrying', 'error event dead-lettered']);
     expect(lines[1]).toMatchObject({
       event_id: 'test:doc-1.md:1',
       attempts: 2,
@@ -47,5 +48,24 @@ describe.each(queueBackends.filter((b) => b.available))('dead-letter log on $nam
       error: { type: 'Error', message: 'cannot parse front matter', stack: expect.stringContaining('cannot parse front matter') },
     });
     expect((await harness.queue.deadLetters()).map((d) => d.reason)).toEqual(['Error: cannot parse front matter']);
+  });
+
+  it('tells onDeadLetter of the entries it dead-letters itself: a malformed one on claim, one whose lease expired too often', async () => {
+    const notices: DeadLetterNotice[] = [];
+    harness = await backend.create({ maxAttempts: 1, leaseMs: 1_000, onDeadLetter: (notice) => notices.push(notice) });
+    await harness.pushRaw('{"id": "half-written", "path"');
+    await harness.pushRaw(JSON.stringify({ id: 'no-path' }));
+    expect(await harness.queue.claim({ max: 10, waitMs: 0 })).toEqual([]);
+    expect(notices).toEqual([
+      { eventId: null, reason: expect.stringMatching(/^malformed entry: /) },
+      { eventId: 'no-path', reason: expect.stringMatching(/^malformed entry: /) },
+    ]);
+
+    await harness.queue.enqueue(manyEvents(1));
+    expect(await harness.queue.claim({ max: 10, waitMs: 0 })).toHaveLength(1);
+    harness.clock.now += 5_000; // its consumer died: the lease runs out
+    expect(await harness.queue.reapExpiredLeases()).toBe(1);
+    expect(notices.slice(2)).toEqual([{ eventId: 'test:doc-0.md:1', reason: expect.stringMatching(/^lease expired/) }]);
+    expect(await harness.queue.deadLetters()).toHaveLength(3);
   });
 });
