@@ -1,7 +1,7 @@
 /**
  * The valid key a misspelt one most likely meant, or undefined when none is close: the same key written another way
  * (`pollIntervalSeconds`), one at most two edits away (`max_sise`, `circuit_breaker_enable`, `modle`; one for keys of
- * three letters or fewer), or one that starts or ends with the key at a `_` boundary (`timeout_seconds`).
+ * three letters or fewer), or the one key that starts or ends with it, or it with the key (`timeout_seconds`, `repository`).
  */
 export function closestKey(key: string, candidates: readonly string[]): string | undefined {
   const wanted = key.toLowerCase();
@@ -15,11 +15,13 @@ export function closestKey(key: string, candidates: readonly string[]): string |
     if (distance <= limit && (!best || distance < best.distance)) best = { key: candidate, distance };
   }
   if (best) return best.key;
-  if (wanted.length < 3) return undefined;
-  return candidates.find((c) => {
+  // A prefix or suffix only counts when it is the one candidate (`circuit_breaker` could mean three keys).
+  if (wanted.length < 4) return undefined;
+  const fits = candidates.filter((c) => {
     const other = c.toLowerCase();
-    return other.startsWith(`${wanted}_`) || other.endsWith(`_${wanted}`) || wanted.startsWith(`${other}_`) || wanted.endsWith(`_${other}`);
+    return other.length >= 4 && (other.startsWith(wanted) || other.endsWith(wanted) || wanted.startsWith(other) || wanted.endsWith(other));
   });
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** Edits that turn `a` into `b`: insert, delete, substitute, or swap two neighbours (Levenshtein plus transpositions). */

@@ -61,6 +61,10 @@ log: { levl: debug }
     expect(problemsOf(localDocs('    timeout_seconds: 30\n'))).toEqual(['connectors.docs.timeout_seconds: unknown key (did you mean circuit_breaker_timeout_seconds?)']);
   });
 
+  it('suggests nothing when a prefix fits several keys', () => {
+    expect(problemsOf(localDocs('    circuit_breaker: true\n'))).toEqual(['connectors.docs.circuit_breaker: unknown key']);
+  });
+
   it('keeps the runbook alias max_queue_size working, at the top level and under queue', () => {
     expect(parseConfig('max_queue_size: 20000\n', 'inlet.yaml', {}).queue.max_size).toBe(20_000);
     expect(parseConfig('queue:\n  max_queue_size: 30000\n', 'inlet.yaml', {}).queue.max_size).toBe(30_000);

@@ -26,6 +26,9 @@ describe('Confluence options', () => {
     expect(() => optionsOf({ base_url: 'https://a.atlassian.net/wiki', spaces: ['ENG'], flavor: 'server' })).toThrow('metadata.flavor');
     expect(() => optionsOf({ base_url: 'https://a.atlassian.net/wiki', spaces: ['ENG'], time_zone: 'Mars/Olympus' })).toThrow('metadata.time_zone');
     expect(() => optionsOf({ base_url: 'https://a.atlassian.net/wiki', spaces: ['bad key'] })).toThrow('is not a space key');
+    expect(() => optionsOf({ base_url: 'https://a.atlassian.net/wiki', spaces: ['ENG'], timezone: 'UTC' })).toThrow(
+      'connectors.wiki.metadata.timezone: unknown key (did you mean time_zone?)',
+    );
   });
 
   it('takes Cloud credentials from CONFLUENCE_EMAIL + CONFLUENCE_API_TOKEN and Data Center ones from CONFLUENCE_PAT, as secrets', () => {

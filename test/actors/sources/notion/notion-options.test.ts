@@ -17,5 +17,6 @@ describe('Notion options', () => {
     expect(() => parse({ root_page_ids: ['nope'] })).toThrow('connectors.wiki.metadata.root_page_ids');
     expect(() => parse({ max_deletion_share: 2 })).toThrow('connectors.wiki.metadata.max_deletion_share');
     expect(() => parse({ requests_per_second: 0 })).toThrow('connectors.wiki.metadata.requests_per_second');
+    expect(() => parse({ root_page_id: [] })).toThrow('connectors.wiki.metadata.root_page_id: unknown key (did you mean root_page_ids?)');
   });
 });

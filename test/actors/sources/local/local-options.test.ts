@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localFolderOptionsOf } from '../../../../src/actors/sources/local/local-options.ts';
+import { connectorSchema } from '../../../../src/config/schema.ts';
+
+const optionsOf = (metadata: Record<string, unknown>) => localFolderOptionsOf('docs', connectorSchema.parse({ metadata }));
+
+describe('local folder options', () => {
+  it('resolves the folder and keeps .md and .mdx by default', () => {
+    expect(optionsOf({ path: './docs' })).toEqual({ name: 'docs', root: resolve('./docs'), extensions: ['.md', '.mdx'] });
+    expect(optionsOf({ path: '/srv/docs', patterns: ['.TXT'] }).extensions).toEqual(['.txt']);
+  });
+
+  it('names a missing path and an unknown key', () => {
+    expect(() => optionsOf({})).toThrow('connectors.docs.metadata.path: required, the folder to watch');
+    expect(() => optionsOf({ path: './docs', pattern: ['.md'] })).toThrow('connectors.docs.metadata.pattern: unknown key (did you mean patterns?)');
+  });
+});
