@@ -6,7 +6,7 @@ export const STATELY_INSPECTOR_URL = 'https://stately.ai/inspect';
 /** How long the page waits for the inspector's frame to say it is ready before explaining that it did not load. */
 const LOAD_NOTICE_MS = 10_000;
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The service's state in plain words, rendered by inlet itself so it shows even when the inspector cannot load. */
 export function describeService(report: HealthReport | undefined): string {
@@ -45,7 +45,7 @@ export function inspectorPage(state: string, wsPath: string): string {
 </head>
 <body>
 <header>
-  <pre id="state">${escape(state)}</pre>
+  <pre id="state">${escapeHtml(state)}</pre>
   <p>This page shows inlet's connectors, circuit breakers and workers as live statecharts in the Stately inspector.
   Your browser loads the inspector from <a href="${STATELY_INSPECTOR_URL}">${STATELY_INSPECTOR_URL}</a>, so it needs
   internet access; inlet itself sends the events only to this page. The same states are in the health report,
