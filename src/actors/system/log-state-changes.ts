@@ -136,8 +136,12 @@ export function createStateChangeLog(logger: Logger, options: StateChangeLogOpti
     const state = stateOf(systemId, snapshot.value);
     const previous = seen.get(systemId);
     seen.set(systemId, { session: ref.sessionId, state });
-    // First sight of this actor (or of a restarted one): nothing changed yet.
-    if (!previous || previous.session !== ref.sessionId || previous.state === state) return;
+    // First sight of this actor (or of a restarted one): nothing changed yet, and a restarted connector starts afresh.
+    if (!previous || previous.session !== ref.sessionId) {
+      if (systemId.startsWith('connector:')) troubled.delete(systemId.slice('connector:'.length));
+      return;
+    }
+    if (previous.state === state) return;
     if (systemId.startsWith('connector:')) onConnector(previous.state, state, snapshot, cause);
     else if (systemId.startsWith('breaker:')) onBreaker(systemId, previous.state, state, snapshot, cause);
     else if (systemId.startsWith('worker:')) onWorker(systemId, previous.state, state, snapshot, cause);
