@@ -110,6 +110,18 @@ export async function eventually<T>(what: string, check: () => Promise<T> | T, t
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/**
+ * The delays (ms) of the timers the actor system holds for one actor (`connector:docs`): all it will do without
+ * outside input. Shows that something will NOT happen soon without sleeping to watch for it.
+ */
+export function pendingTimers(service: TempService, systemId: string): number[] {
+  const { system } = service.manager.root;
+  const target = system.get(systemId);
+  return Object.values(system.getSnapshot()._scheduledEvents)
+    .filter((scheduled) => scheduled.target === target)
+    .map((scheduled) => scheduled.delay);
+}
+
 /** `key: value` lines with later lines replacing earlier ones of the same key. */
 function withOverrides(base: string[], overrides: string[] = []): string[] {
   const byKey = new Map<string, string>();

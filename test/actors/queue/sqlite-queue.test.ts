@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueueOptions } from '../../../src/actors/queue/ingestion-queue.ts';
 import { isQueueUnavailableError } from '../../../src/actors/queue/queue-errors.ts';
 import { SqliteQueue } from '../../../src/actors/queue/sqlite-queue.ts';
@@ -29,6 +29,7 @@ describe('SqliteQueue', () => {
     file = join(dir, 'queue.db');
   });
   afterEach(() => {
+    vi.useRealTimers();
     for (const db of opened.splice(0)) if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -60,21 +61,28 @@ describe('SqliteQueue', () => {
   });
 
   it('wakes a waiting claim as soon as this instance enqueues, long before waitMs', async () => {
+    // Fake timers that no one advances: the claim's poll never comes round, so only the enqueue can end its wait.
+    vi.useFakeTimers();
     const queue = queueOn(openDb());
-    const started = performance.now();
-    const waiting = queue.claim({ max: 5, waitMs: 5_000 });
-    setTimeout(() => void queue.enqueue([upsertEvent('late.md')]), 50);
+    const waiting = queue.claim({ max: 5, waitMs: 5_000 }); // found nothing and sleeps: the check before is synchronous
+    await queue.enqueue([upsertEvent('late.md')]);
     const claimed = await waiting;
     expect(claimed.map((c) => c.event.path)).toEqual(['late.md']);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('finds events written by another connection to the same file while waiting', async () => {
+    vi.useFakeTimers();
     const consumer = queueOn(openDb(), { name: 'shared:queue' });
     const producer = queueOn(openDb(), { name: 'shared:queue' });
-    const waiting = consumer.claim({ max: 5, waitMs: 5_000 });
-    setTimeout(() => void producer.enqueue([upsertEvent('from-elsewhere.md')]), 50);
-    expect((await waiting).map((c) => c.event.path)).toEqual(['from-elsewhere.md']);
+    let claimed: string[] | undefined;
+    const waiting = consumer.claim({ max: 5, waitMs: 5_000 }).then((events) => (claimed = events.map((c) => c.event.path)));
+    await producer.enqueue([upsertEvent('from-elsewhere.md')]);
+    // Another instance cannot wake this one: it finds the event at its next look at the file, not before.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(claimed).toBeUndefined();
+    await vi.advanceTimersToNextTimerAsync();
+    await waiting;
+    expect(claimed).toEqual(['from-elsewhere.md']);
   });
 
   it('ends a waiting claim with no events on close and leaves the database open', async () => {
