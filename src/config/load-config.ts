@@ -6,15 +6,6 @@ import { type InterpolationProblem, interpolate } from './interpolate.ts';
 import { configSchema, type InletConfig } from './schema.ts';
 import { applyRunbookAliases } from './runbook-aliases.ts';
 
-/** Where the config file comes from: `--config <file>`, else INLET_CONFIG, else ./inlet.yaml. */
-export function resolveConfigPath(argv: string[], env: Record<string, string | undefined>): string {
-  const flag = argv.indexOf('--config');
-  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
-  const inline = argv.find((a) => a.startsWith('--config='));
-  if (inline) return inline.slice('--config='.length);
-  return env.INLET_CONFIG || 'inlet.yaml';
-}
-
 /** Parses and validates a config text; every problem names its key path. */
 export function parseConfig(text: string, file: string, env: Record<string, string | undefined>): InletConfig {
   let raw: unknown;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { LOG_LEVELS } from '../actors/log/logger.ts';
 import { count, seconds, shown } from './config-fields.ts';
 import { connectorsSchema } from './connectors-by-kind.ts';
+
+/** Levels of `log.level`, most verbose first; `silent` writes nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** A value of `log.level`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export { CONNECTOR_KINDS, type ConnectorConfig, type ConnectorKind, connectorSchema, isConnectorKind } from './connector-schema.ts';
 export type { LoadedConnectorConfig } from './connectors-by-kind.ts';

@@ -1,10 +1,7 @@
 import { type DestinationStream, type Logger as PinoLogger, pino, stdSerializers, stdTimeFunctions } from 'pino';
+import type { LogLevel } from '../../config/schema.ts';
 
-/** Levels of `log.level`, quietest last; `silent` writes nothing. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** A value of `log.level`. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel };
 
 /** Extra keys of one log line; an Error under any top-level key is written with its stack and cause. */
 export type LogFields = Record<string, unknown>;
