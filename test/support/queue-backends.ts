@@ -15,6 +15,8 @@ export interface QueueHarness {
   clock: { now: number };
   /** Stores `entry` as if a foreign producer had pushed it (for malformed-entry tests). */
   pushRaw(entry: string): Promise<void>;
+  /** Resolves once a claim started before it is really waiting (blocked in Redis, asleep on SQLite), not still checking. */
+  claimWaiting(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -43,11 +45,18 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
       const options = { ...testQueueOptions(overrides), now: () => clock.now };
       const redis = new Redis(inject('redisUrl'), { lazyConnect: false });
       const blocking = redis.duplicate();
+      const blockingName = `claim-${randomUUID()}`;
+      await blocking.client('SETNAME', blockingName);
       const queue = new RedisQueue(redis, blocking, options);
       return {
         queue,
         clock,
         pushRaw: async (entry) => void (await redis.rpush(options.name, entry)),
+        async claimWaiting() {
+          // CLIENT LIST flags a client blocked in BLMOVE with `b`; asking until it does is a wait for a fact, not a sleep.
+          const isBlocked = async () => String(await redis.client('LIST')).split('\n').some((l) => l.includes(`name=${blockingName} `) && /flags=\w*b/.test(l));
+          while (!(await isBlocked())) await new Promise((resolve) => setImmediate(resolve));
+        },
         async dispose() {
           await queue.clear();
           await queue.close();
@@ -70,6 +79,8 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
         queue,
         clock,
         pushRaw: async (entry) => queue.pushRawForTest(entry),
+        // A SQLite claim that found nothing is asleep on its wake signal by the time claim() has returned its promise.
+        claimWaiting: async () => {},
         async dispose() {
           await queue.close();
           db.close();

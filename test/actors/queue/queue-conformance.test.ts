@@ -135,7 +135,8 @@ for (const backend of queueBackends) {
     it('wakes a waiting claim when an event arrives', async () => {
       const h = await open();
       const waiting = h.queue.claim({ max: 5, waitMs: 3_000 });
-      setTimeout(() => void h.queue.enqueue([upsertEvent('late.md')]), 100);
+      await h.claimWaiting();
+      await h.queue.enqueue([upsertEvent('late.md')]);
       const claimed = await waiting;
       expect(claimed.map((c) => c.event.path)).toEqual(['late.md']);
     });
