@@ -34,7 +34,7 @@ async function main(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number |
   const config = loadConfig(file, env);
   // Loaded only for the long-lived commands: the operations above stay quick to start.
   const { serve } = await import('./commands/serve.ts');
-  await serve(config, line, env, name === 'worker' ? 'worker' : 'serve');
+  await serve({ config, configFile: file, flags: line, env, role: name === 'worker' ? 'worker' : 'serve' });
   return RUNNING;
 }
 

@@ -11,15 +11,27 @@ import { resolveRunOptions } from '../config/run-options.ts';
 import type { InletConfig } from '../config/schema.ts';
 import { createApp } from '../http/create-app.ts';
 
+/** What `serve` runs with. */
+export interface ServeOptions {
+  config: InletConfig;
+  /** The file `config` came from, for error messages. */
+  configFile: string;
+  flags: { inspect: boolean };
+  env: Record<string, string | undefined>;
+  /** `serve`: connectors, workers and the API; `worker`: workers only. */
+  role: 'serve' | 'worker';
+}
+
 /**
  * `inlet serve` (the default): connectors, workers and the HTTP API in one process. `inlet worker` runs the workers
  * only, for scaling out next to one API process. SIGTERM/SIGINT stop polling, finish the batches in hand and exit 0.
  */
-export async function serve(config: InletConfig, flags: { inspect: boolean }, env: Record<string, string | undefined>, role: 'serve' | 'worker'): Promise<void> {
-  const run = resolveRunOptions(flags, env);
+export async function serve(options: ServeOptions): Promise<void> {
+  const { config, role } = options;
+  const run = resolveRunOptions(options.flags, options.env);
   if (run.inspect && !isLoopback(config.server.host) && !config.server.admin_token) {
     // The relay shows every event the actors handle, webhook payloads included: off this machine only with a token.
-    throw new ConfigError('inlet.yaml', [
+    throw new ConfigError(options.configFile, [
       `server.admin_token: required for --inspect when server.host is ${config.server.host} (not loopback); set it (or INLET_ADMIN_TOKEN), or set server.host to 127.0.0.1`,
     ]);
   }

@@ -70,6 +70,33 @@ describe('the inlet command line, as a process', () => {
     expect(command.output()).toContain("inlet: unknown command 'deploy'");
   });
 
+  it('exits 2 on a nested typo or a local connector without metadata.path, naming each key, with no stack', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'inlet-cli-'));
+    const file = join(dir, 'inlet.yaml');
+    writeFileSync(file, 'connectors:\n  docs:\n    kind: local\n    poll_intervall_seconds: 5\n    metadata: {}\nqueue:\n  max_sise: 10\n');
+    const inlet = runInlet(['--config', file]);
+    expect(await inlet.exited).toBe(2);
+    expect(inlet.output()).toBe(
+      [
+        `invalid configuration in ${file}:`,
+        '  - connectors.docs.metadata.path: required, the folder to watch',
+        '  - connectors.docs.poll_intervall_seconds: unknown key (did you mean poll_interval_seconds?)',
+        '  - queue.max_sise: unknown key (did you mean max_size?)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses --inspect on a non-loopback host without server.admin_token, with exit 2 naming the key', async () => {
+    const port = await freePort();
+    const file = serviceConfig(port);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('host: 127.0.0.1', 'host: 0.0.0.0'));
+    const inlet = runInlet(['--config', file, '--inspect']);
+    expect(await inlet.exited).toBe(2);
+    expect(inlet.output()).toContain('server.admin_token: required for --inspect when server.host is 0.0.0.0 (not loopback)');
+    expect(await answers(port)).toBe(false);
+  });
+
   it('prints its version', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const inlet = runInlet(['version']);
