@@ -59,6 +59,8 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
         },
         async dispose() {
           await queue.clear();
+          // clear() keeps the sequence counter on purpose (sequences never go back); a test queue drops it too.
+          await redis.del(`{${options.name}}:seq`);
           await queue.close();
           redis.disconnect();
         },

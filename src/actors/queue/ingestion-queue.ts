@@ -8,6 +8,11 @@ export interface ClaimedEvent {
   receipt: string;
   /** Deliveries before this one that did not end in an ack (0 on the first delivery). */
   attempts: number;
+  /**
+   * Assigned atomically at enqueue: strictly increasing across all enqueues of this queue (also across `clear`),
+   * unchanged by retry, release, reap and redelivery. Stores fence document versions with it.
+   */
+  sequence: number;
 }
 
 /** Outcome of an enqueue: duplicates are events whose id was already queued inside the dedupe window. */

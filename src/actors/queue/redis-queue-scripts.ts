@@ -6,7 +6,7 @@ import { RedisScript } from './redis-script.ts';
 
 /**
  * Enqueue all or nothing.
- * KEYS: 1 ready list, 2 dedupe zset (id -> expiry ms)
+ * KEYS: 1 ready list, 2 dedupe zset (id -> expiry ms), 3 sequence counter, 4 sequences hash (entry -> sequence)
  * ARGV: 1 max size, 2 now ms, 3 dedupe window ms, then pairs (event id, entry)
  * Returns {queued, duplicates}, or {-1, size} when the batch does not fit.
  */
@@ -29,18 +29,20 @@ if size + #fresh > tonumber(ARGV[1]) then return {-1, size} end
 local expiry = now + tonumber(ARGV[3])
 for _, i in ipairs(fresh) do
   redis.call('ZADD', KEYS[2], expiry, ARGV[i])
+  redis.call('HSET', KEYS[4], ARGV[i + 1], redis.call('INCR', KEYS[3]))
   redis.call('RPUSH', KEYS[1], ARGV[i + 1])
 end
 return {#fresh, duplicates}
 `,
-  2,
+  4,
 );
 
 /**
  * Claim up to N entries, oldest first, after promoting due retries.
- * KEYS: 1 ready list, 2 processing list, 3 leases zset (entry -> expiry ms), 4 delayed zset, 5 attempts hash
+ * KEYS: 1 ready list, 2 processing list, 3 leases zset (entry -> expiry ms), 4 delayed zset, 5 attempts hash,
+ *       6 sequences hash
  * ARGV: 1 max, 2 now ms, 3 lease ms
- * Returns a flat array: entry, attempts, entry, attempts, ...
+ * Returns a flat array: entry, attempts, sequence (0 when unknown), entry, attempts, sequence, ...
  */
 export const claimScript = new RedisScript(
   `
@@ -58,27 +60,29 @@ for _ = 1, tonumber(ARGV[1]) do
   redis.call('ZADD', KEYS[3], expiry, entry)
   out[#out + 1] = entry
   out[#out + 1] = redis.call('HGET', KEYS[5], entry) or '0'
+  out[#out + 1] = redis.call('HGET', KEYS[6], entry) or '0'
 end
 return out
 `,
-  5,
+  6,
 );
 
 /**
  * Put a lease on an entry that BLMOVE already moved to the processing list.
- * KEYS: 1 leases zset, 2 attempts hash. ARGV: 1 entry, 2 expiry ms. Returns the entry's attempts.
+ * KEYS: 1 leases zset, 2 attempts hash, 3 sequences hash. ARGV: 1 entry, 2 expiry ms.
+ * Returns {attempts, sequence (0 when unknown)}.
  */
 export const leaseScript = new RedisScript(
   `
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-return redis.call('HGET', KEYS[2], ARGV[1]) or '0'
+return {redis.call('HGET', KEYS[2], ARGV[1]) or '0', redis.call('HGET', KEYS[3], ARGV[1]) or '0'}
 `,
-  2,
+  3,
 );
 
 /**
  * Acknowledge entries.
- * KEYS: 1 processing list, 2 leases zset, 3 attempts hash. ARGV: entries. Returns how many were still held.
+ * KEYS: 1 processing list, 2 leases zset, 3 attempts hash, 4 sequences hash. ARGV: entries. Returns how many were still held.
  */
 export const ackScript = new RedisScript(
   `
@@ -87,10 +91,11 @@ for _, entry in ipairs(ARGV) do
   held = held + redis.call('LREM', KEYS[1], 1, entry)
   redis.call('ZREM', KEYS[2], entry)
   redis.call('HDEL', KEYS[3], entry)
+  redis.call('HDEL', KEYS[4], entry)
 end
 return held
 `,
-  3,
+  4,
 );
 
 /**

@@ -26,6 +26,9 @@ function keysOf(name: string) {
     attempts: `${name}:attempts`,
     dead: `${name}:dead`,
     dedupe: `${name}:dedupe`,
+    // Hash-tagged so it shares the list's Redis Cluster slot; kept by clear() so sequences never go back.
+    seq: `{${name}}:seq`,
+    sequences: `${name}:sequences`,
   };
 }
 
@@ -61,7 +64,7 @@ export class RedisQueue implements IngestionQueue {
     if (events.length === 0) return { queued: 0, duplicates: 0 };
     const pairs = events.flatMap((event) => [event.id, JSON.stringify(event)]);
     const [queued, second] = (await this.call(() =>
-      enqueueScript.run(this.redis, [this.keys.ready, this.keys.dedupe], [
+      enqueueScript.run(this.redis, [this.keys.ready, this.keys.dedupe, this.keys.seq, this.keys.sequences], [
         this.options.maxSize,
         this.now(),
         this.options.dedupeWindowMs,
@@ -75,10 +78,10 @@ export class RedisQueue implements IngestionQueue {
   async claim({ max, waitMs }: ClaimOptions): Promise<ClaimedEvent[]> {
     const k = this.keys;
     const flat = (await this.call(() =>
-      claimScript.run(this.redis, [k.ready, k.processing, k.leases, k.delayed, k.attempts], [max, this.now(), this.options.leaseMs]),
+      claimScript.run(this.redis, [k.ready, k.processing, k.leases, k.delayed, k.attempts, k.sequences], [max, this.now(), this.options.leaseMs]),
     )) as string[];
-    const raw: [string, number][] = [];
-    for (let i = 0; i < flat.length; i += 2) raw.push([flat[i], Number(flat[i + 1])]);
+    const raw: [string, number, number][] = [];
+    for (let i = 0; i < flat.length; i += 3) raw.push([flat[i], Number(flat[i + 1]), Number(flat[i + 2])]);
     if (raw.length === 0 && waitMs > 0 && !this.closed) {
       const first = await this.waitForOne(waitMs);
       if (first) raw.push(first);
@@ -87,7 +90,7 @@ export class RedisQueue implements IngestionQueue {
   }
 
   /** Blocks on the dedicated connection; an entry moved here without a lease gets one from the next reap if we die first. */
-  private async waitForOne(waitMs: number): Promise<[string, number] | undefined> {
+  private async waitForOne(waitMs: number): Promise<[string, number, number] | undefined> {
     let entry: string | null;
     try {
       entry = await this.blocking.blmove(this.keys.ready, this.keys.processing, 'LEFT', 'RIGHT', waitMs / 1000);
@@ -96,21 +99,21 @@ export class RedisQueue implements IngestionQueue {
       throw asQueueError(error);
     }
     if (!entry) return undefined;
-    const attempts = await this.call(() =>
-      leaseScript.run(this.redis, [this.keys.leases, this.keys.attempts], [entry, this.now() + this.options.leaseMs]),
-    );
-    return [entry, Number(attempts)];
+    const [attempts, sequence] = (await this.call(() =>
+      leaseScript.run(this.redis, [this.keys.leases, this.keys.attempts, this.keys.sequences], [entry, this.now() + this.options.leaseMs]),
+    )) as [string, string];
+    return [entry, Number(attempts), Number(sequence)];
   }
 
-  private async parse(raw: [string, number][]): Promise<ClaimedEvent[]> {
+  private async parse(raw: [string, number, number][]): Promise<ClaimedEvent[]> {
     const claimed: ClaimedEvent[] = [];
-    for (const [entry, attempts] of raw) {
+    for (const [entry, attempts, sequence] of raw) {
       const parsed = parseEntry(entry);
       if ('problem' in parsed) {
         const reason = `malformed entry: ${parsed.problem}`;
         await this.deadLetter(entry, reason);
         this.options.onDeadLetter?.({ eventId: entryIdOf(entry), reason });
-      } else claimed.push({ event: parsed.event, receipt: entry, attempts });
+      } else claimed.push({ event: parsed.event, receipt: entry, attempts, sequence });
     }
     return claimed;
   }
@@ -124,7 +127,7 @@ export class RedisQueue implements IngestionQueue {
   async ack(claimed: ClaimedEvent[]): Promise<void> {
     if (claimed.length === 0) return;
     const k = this.keys;
-    await this.call(() => ackScript.run(this.redis, [k.processing, k.leases, k.attempts], claimed.map((c) => c.receipt)));
+    await this.call(() => ackScript.run(this.redis, [k.processing, k.leases, k.attempts, k.sequences], claimed.map((c) => c.receipt)));
   }
 
   async retry(claimed: ClaimedEvent, reason: string): Promise<'retrying' | 'dead'> {
@@ -180,7 +183,8 @@ export class RedisQueue implements IngestionQueue {
   }
 
   async clear(): Promise<void> {
-    await this.call(() => this.redis.del(...Object.values(this.keys)));
+    const { seq: _kept, ...cleared } = this.keys;
+    await this.call(() => this.redis.del(...Object.values(cleared)));
     this.latch = false;
   }
 

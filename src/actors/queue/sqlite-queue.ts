@@ -219,7 +219,7 @@ export class SqliteQueue implements IngestionQueue {
         dead.push({ eventId: entryIdOf(row.entry), reason });
         continue;
       }
-      claimed.push({ event: parsed.event, receipt: String(row.id), attempts: row.attempts });
+      claimed.push({ event: parsed.event, receipt: String(row.id), attempts: row.attempts, sequence: row.id });
     }
     return { claimed, dead };
   }

@@ -26,6 +26,31 @@ for (const backend of queueBackends) {
       expect(first.every((c) => c.attempts === 0)).toBe(true);
     });
 
+    it('numbers events with a sequence that only grows and that retry, release and reap keep', async () => {
+      const h = await open({ leaseMs: 5_000, retryBaseMs: 1_000 });
+      await h.queue.enqueue(manyEvents(2, 'a'));
+      await h.queue.enqueue(manyEvents(2, 'b'));
+      const first = await h.queue.claim({ max: 4, waitMs: 0 });
+      const sequences = first.map((c) => c.sequence);
+      expect(sequences.every((s) => Number.isSafeInteger(s) && s > 0)).toBe(true);
+      expect([...sequences].sort((x, y) => x - y)).toEqual(sequences);
+      expect(new Set(sequences).size).toBe(4);
+      const byPath = new Map(first.map((c) => [c.event.path, c.sequence]));
+      await h.queue.retry(first[0], 'flaky');
+      await h.queue.release([first[1]]);
+      h.clock.now += 5_001; // first[2] and first[3] were never acked: reaped
+      await h.queue.reapExpiredLeases();
+      h.clock.now += 1_000;
+      const again = await h.queue.claim({ max: 10, waitMs: 0 });
+      expect(again).toHaveLength(4);
+      for (const c of again) expect(c.sequence).toBe(byPath.get(c.event.path));
+      await h.queue.ack(again);
+      await h.queue.clear();
+      await h.queue.enqueue(manyEvents(1, 'c'));
+      const [later] = await h.queue.claim({ max: 1, waitMs: 0 });
+      expect(later.sequence).toBeGreaterThan(Math.max(...sequences));
+    });
+
     it('refuses a batch that does not fit and queues none of it', async () => {
       const { queue } = await open({ maxSize: 3 });
       await queue.enqueue(manyEvents(2, 'a'));
