@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { QueueOptions } from '../src/actors/queue/ingestion-queue.ts';
-import { RedisQueue } from '../src/actors/queue/redis-queue.ts';
+import { RedisQueue, redisQueueKeys } from '../src/actors/queue/redis-queue.ts';
 import { type CpuShare, startCpuMeter } from './cpu-meter.ts';
 import type { Deadline } from './deadline.ts';
 import type { PrivateRedis } from './redis-server.ts';
@@ -100,7 +100,7 @@ export async function benchInletQueue(redis: PrivateRedis, shape: QueueRunShape,
     const seconds = (performance.now() - started) / 1000;
     const cpu = await meter.stop();
     if (acked !== shape.events) throw new Error(`acked ${acked} events, expected ${shape.events}`);
-    const left = await connections[0].llen(`${options.name}:processing`);
+    const left = await connections[0].zcard(redisQueueKeys(options.name).leases);
     if (left !== 0) throw new Error(`${left} events still leased after the run`);
     return { seconds, eventsPerS: shape.events / seconds, claims, shortClaims, cpu };
   } finally {

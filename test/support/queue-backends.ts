@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { inject } from 'vitest';
 import type { IngestionQueue, QueueOptions } from '../../src/actors/queue/ingestion-queue.ts';
 import { RedisQueue } from '../../src/actors/queue/redis-queue.ts';
@@ -15,6 +15,8 @@ export interface QueueHarness {
   clock: { now: number };
   /** Stores `entry` as if a foreign producer had pushed it (for malformed-entry tests). */
   pushRaw(entry: string): Promise<void>;
+  /** The Redis client of a Redis backend (to look at the keys), undefined on SQLite. */
+  redis?: Redis | Cluster;
   /** Resolves once a claim started before it is really waiting (blocked in Redis, asleep on SQLite), not still checking. */
   claimWaiting(): Promise<void>;
   dispose(): Promise<void>;
@@ -51,6 +53,7 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
       return {
         queue,
         clock,
+        redis,
         pushRaw: async (entry) => void (await redis.rpush(options.name, entry)),
         async claimWaiting() {
           // CLIENT LIST flags a client blocked in BLMOVE with `b`; asking until it does is a wait for a fact, not a sleep.

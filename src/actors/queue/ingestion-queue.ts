@@ -4,9 +4,9 @@ import type { QueueStats } from '../../model/queue-stats.ts';
 /** An event a consumer holds under a lease; `receipt` identifies the claim for ack, retry and release. */
 export interface ClaimedEvent {
   event: IngestionEvent;
-  /** Opaque handle of this claim (the raw entry for Redis, the row id for SQLite). */
+  /** Opaque handle of this claim: the event's id in the queue and the claim's lease token. */
   receipt: string;
-  /** Deliveries before this one that did not end in an ack (0 on the first delivery). */
+  /** Failed attempts before this delivery (`retry` calls; lease expiries are counted apart, see lease-policy.ts). */
   attempts: number;
   /**
    * Assigned atomically at enqueue: strictly increasing across all enqueues of this queue (also across `clear`),
@@ -23,10 +23,10 @@ export interface EnqueueResult {
 
 /** An event that failed `max_attempts` times, or an entry that could not be parsed, kept for inspection. */
 export interface DeadLetter {
-  /** The queue entry as it was stored. */
+  /** The queue entry (the event's JSON) as it was stored; for an unreadable record, the record itself. */
   entry: string;
   reason: string;
-  /** When it was dead-lettered (epoch ms). */
+  /** When it was dead-lettered (epoch ms); 0 when the record does not say. */
   failedAt: number;
 }
 
@@ -52,17 +52,30 @@ export interface ClaimOptions {
 export interface IngestionQueue {
   /** The queue's name (`queue.name`, default `ingestion:queue`). */
   readonly name: string;
+  /** How long a claim's lease lasts unless extended (ms); workers extend theirs well within it. */
+  readonly leaseMs: number;
   /** Adds events atomically (all or none); throws `QueueFullError` past `max_size`. Duplicate ids are skipped. */
   enqueue(events: IngestionEvent[]): Promise<EnqueueResult>;
   /** Takes up to `max` events, FIFO, under a lease; malformed entries go to the dead-letter list on the way. */
   claim(options: ClaimOptions): Promise<ClaimedEvent[]>;
-  /** Removes events whose processing committed. */
+  /**
+   * Removes events whose processing committed. A late ack (the lease was reaped meanwhile) removes the event from
+   * wherever it is now, so a slow batch is neither repeated forever nor charged for the reap.
+   */
   ack(claimed: ClaimedEvent[]): Promise<void>;
   /** Schedules another delivery after a backoff, or dead-letters the event once `max_attempts` is reached. */
   retry(claimed: ClaimedEvent, reason: string): Promise<'retrying' | 'dead'>;
   /** Puts events back at the head of the queue without counting an attempt (a store outage is not their fault). */
   release(claimed: ClaimedEvent[]): Promise<void>;
-  /** Returns events whose lease expired (their consumer died) to the queue; returns how many. */
+  /**
+   * Pushes the deadline of the leases these claims still hold to now + `leaseMs`; returns the events whose lease was
+   * lost (reaped, maybe redelivered): their late ack still counts, their retry or release is ignored.
+   */
+  extendLeases(claimed: ClaimedEvent[]): Promise<ClaimedEvent[]>;
+  /**
+   * Returns events whose lease expired (their consumer died or hung) to the head of the queue, counting a lease expiry,
+   * not a failed attempt; dead-letters those past `maxLeaseExpiries`. Looks only at expired leases. Returns how many.
+   */
   reapExpiredLeases(): Promise<number>;
   /** The runbook's stats shape. */
   getStats(): Promise<QueueStats>;
@@ -87,14 +100,16 @@ export interface QueueOptions {
   backpressureOffPct: number;
   /** How long a claim is held before its events return to the queue (ms). */
   leaseMs: number;
-  /** Deliveries before an event is dead-lettered. */
+  /** Failed attempts (`retry`) before an event is dead-lettered. */
   maxAttempts: number;
+  /** Lease expiries before an event is dead-lettered; default `max(10, 2 * maxAttempts)` (see lease-policy.ts). */
+  maxLeaseExpiries?: number;
   /** First retry delay (ms); doubles each attempt. */
   retryBaseMs: number;
   /** How long an event id is remembered for deduplication (ms). */
   dedupeWindowMs: number;
   /** Clock, injectable so tests can expire leases without sleeping. */
   now?: () => number;
-  /** Told of each entry dead-lettered by `claim` (malformed) or `reapExpiredLeases` (lease expired `maxAttempts` times). */
+  /** Told of each entry dead-lettered by `claim` (malformed) or `reapExpiredLeases` (lease expired `maxLeaseExpiries` times). */
   onDeadLetter?: (notice: DeadLetterNotice) => void;
 }

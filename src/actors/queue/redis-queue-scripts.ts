@@ -1,12 +1,39 @@
 import { RedisScript } from './redis-script.ts';
 
-// Every multi-key change of the Redis queue is one of these scripts, so a crash between two commands cannot
-// lose or duplicate an event. Entries are the JSON strings of the events; the attempt count of an entry lives
-// in a hash keyed by the entry itself, so scripts never decode JSON.
+// Every multi-key change of the Redis queue is one of these scripts, so a crash between two commands cannot lose or
+// duplicate an event. The lists and sets hold event ids (the event's sequence, from INCR of the seq key); the JSON
+// payload lives in the payloads hash under its id until the event is acked or dead-lettered, so every step touches
+// one small id, not a payload of up to 1 MB. A lease is an id in the leases zset (score: deadline ms) plus the token of
+// the claim holding it in the holders hash; only that token may ack, retry, release or extend it (a late ack is the
+// exception: see ackScript). All keys share the hash tag of the list name, so one queue lives in one Cluster slot.
+// An item in the ready list that is not an id (a JSON entry pushed by a foreign or older producer) is adopted when it
+// is taken: it gets an id and its text becomes the payload.
+
+/** Lua: the id of a ready-list item, adopting a non-id item as a payload. KEYS[seq], KEYS[payloads] passed in. */
+const ADOPT = `
+local function adopt(item, seqKey, payloadsKey)
+  if string.match(item, '^%d+$') then return item end
+  local id = tostring(redis.call('INCR', seqKey))
+  redis.call('HSET', payloadsKey, id, item)
+  return id
+end
+`;
+
+/** Lua: dead-letters `id` (record with its payload), forgetting everything else about it. */
+const BURY = `
+local function bury(id, reason, now, deadKey, payloadsKey, attemptsKey, expiriesKey)
+  local entry = redis.call('HGET', payloadsKey, id) or ''
+  redis.call('RPUSH', deadKey, cjson.encode({id = id, entry = entry, reason = reason, failed_at = now}))
+  redis.call('HDEL', payloadsKey, id)
+  redis.call('HDEL', attemptsKey, id)
+  redis.call('HDEL', expiriesKey, id)
+  return entry
+end
+`;
 
 /**
  * Enqueue all or nothing.
- * KEYS: 1 ready list, 2 dedupe zset (id -> expiry ms), 3 sequence counter, 4 sequences hash (entry -> sequence)
+ * KEYS: 1 ready list, 2 dedupe zset (event id -> expiry ms), 3 seq counter, 4 payloads hash
  * ARGV: 1 max size, 2 now ms, 3 dedupe window ms, then pairs (event id, entry)
  * Returns {queued, duplicates}, or {-1, size} when the batch does not fit.
  */
@@ -29,8 +56,9 @@ if size + #fresh > tonumber(ARGV[1]) then return {-1, size} end
 local expiry = now + tonumber(ARGV[3])
 for _, i in ipairs(fresh) do
   redis.call('ZADD', KEYS[2], expiry, ARGV[i])
-  redis.call('HSET', KEYS[4], ARGV[i + 1], redis.call('INCR', KEYS[3]))
-  redis.call('RPUSH', KEYS[1], ARGV[i + 1])
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[4], seq, ARGV[i + 1])
+  redis.call('RPUSH', KEYS[1], seq)
 end
 return {#fresh, duplicates}
 `,
@@ -38,157 +66,202 @@ return {#fresh, duplicates}
 );
 
 /**
- * Claim up to N entries, oldest first, after promoting due retries.
- * KEYS: 1 ready list, 2 processing list, 3 leases zset (entry -> expiry ms), 4 delayed zset, 5 attempts hash,
- *       6 sequences hash
- * ARGV: 1 max, 2 now ms, 3 lease ms
- * Returns a flat array: entry, attempts, sequence (0 when unknown), entry, attempts, sequence, ...
+ * Claim up to N events, oldest first, after promoting due retries to the back of the queue.
+ * KEYS: 1 ready list, 2 leases zset, 3 holders hash, 4 payloads hash, 5 attempts hash, 6 delayed zset, 7 seq counter
+ * ARGV: 1 max, 2 now ms, 3 lease ms, 4 claim token
+ * Returns a flat array: id, payload (nil when none is stored), attempts, id, payload, attempts, ...
  */
 export const claimScript = new RedisScript(
-  `
+  `${ADOPT}
 local now = tonumber(ARGV[2])
-local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 1000)
-for _, entry in ipairs(due) do
-  redis.call('ZREM', KEYS[4], entry)
-  redis.call('RPUSH', KEYS[1], entry)
+local due = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 1000)
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[6], id)
+  redis.call('RPUSH', KEYS[1], id)
 end
-local expiry = now + tonumber(ARGV[3])
+local deadline = now + tonumber(ARGV[3])
 local out = {}
 for _ = 1, tonumber(ARGV[1]) do
-  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
-  if not entry then break end
-  redis.call('ZADD', KEYS[3], expiry, entry)
-  out[#out + 1] = entry
-  out[#out + 1] = redis.call('HGET', KEYS[5], entry) or '0'
-  out[#out + 1] = redis.call('HGET', KEYS[6], entry) or '0'
+  local item = redis.call('LPOP', KEYS[1])
+  if not item then break end
+  local id = adopt(item, KEYS[7], KEYS[4])
+  redis.call('ZADD', KEYS[2], deadline, id)
+  redis.call('HSET', KEYS[3], id, ARGV[4])
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', KEYS[4], id)
+  out[#out + 1] = redis.call('HGET', KEYS[5], id) or '0'
 end
 return out
+`,
+  7,
+);
+
+/**
+ * Lease an item a blocking claim moved from the ready list to the handoff list with BLMOVE.
+ * KEYS: 1 handoff list, 2 leases zset, 3 holders hash, 4 payloads hash, 5 attempts hash, 6 seq counter
+ * ARGV: 1 item, 2 deadline ms, 3 claim token
+ * Returns {id, payload (nil when none is stored), attempts}, or nil when the reaper already put the item back.
+ */
+export const leaseScript = new RedisScript(
+  `${ADOPT}
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return false end
+local id = adopt(ARGV[1], KEYS[6], KEYS[4])
+redis.call('ZADD', KEYS[2], ARGV[2], id)
+redis.call('HSET', KEYS[3], id, ARGV[3])
+return {id, redis.call('HGET', KEYS[4], id), redis.call('HGET', KEYS[5], id) or '0'}
 `,
   6,
 );
 
 /**
- * Put a lease on an entry that BLMOVE already moved to the processing list.
- * KEYS: 1 leases zset, 2 attempts hash, 3 sequences hash. ARGV: 1 entry, 2 expiry ms.
- * Returns {attempts, sequence (0 when unknown)}.
+ * Push the leases this claim still holds to a new deadline (bullmq's extendLock, for a batch).
+ * KEYS: 1 leases zset, 2 holders hash. ARGV: 1 deadline ms, then pairs (id, claim token)
+ * Returns the ids whose lease this claim no longer holds (reaped, and maybe redelivered).
  */
-export const leaseScript = new RedisScript(
+export const extendScript = new RedisScript(
   `
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-return {redis.call('HGET', KEYS[2], ARGV[1]) or '0', redis.call('HGET', KEYS[3], ARGV[1]) or '0'}
+local lost = {}
+for i = 2, #ARGV, 2 do
+  if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+return lost
 `,
-  3,
+  2,
 );
 
 /**
- * Acknowledge entries.
- * KEYS: 1 processing list, 2 leases zset, 3 attempts hash, 4 sequences hash. ARGV: entries. Returns how many were still held.
+ * Acknowledge events: they are done and forgotten. O(1) per event under its own lease. A late ack (the lease was reaped
+ * meanwhile) still means the work committed, so the event is taken out wherever it now is: waiting for a retry,
+ * leased by another claim, or back in the ready list, where the reaper put it at the head so LREM finds it early.
+ * KEYS: 1 ready list, 2 handoff list, 3 leases zset, 4 holders hash, 5 payloads hash, 6 attempts hash, 7 expiries hash,
+ *       8 delayed zset
+ * ARGV: pairs (id, claim token)
+ * Returns how many acks were late (the event was no longer held by that claim but still queued).
  */
 export const ackScript = new RedisScript(
   `
-local held = 0
-for _, entry in ipairs(ARGV) do
-  held = held + redis.call('LREM', KEYS[1], 1, entry)
-  redis.call('ZREM', KEYS[2], entry)
-  redis.call('HDEL', KEYS[3], entry)
-  redis.call('HDEL', KEYS[4], entry)
+local late = 0
+for i = 1, #ARGV, 2 do
+  local id = ARGV[i]
+  if redis.call('HGET', KEYS[4], id) == ARGV[i + 1] then
+    redis.call('ZREM', KEYS[3], id)
+  elseif redis.call('HEXISTS', KEYS[5], id) == 1 then
+    late = late + 1
+    if redis.call('ZREM', KEYS[8], id) == 0 and redis.call('ZREM', KEYS[3], id) == 0 then
+      if redis.call('LREM', KEYS[1], 1, id) == 0 then redis.call('LREM', KEYS[2], 1, id) end
+    end
+  end
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('HDEL', KEYS[5], id)
+  redis.call('HDEL', KEYS[6], id)
+  redis.call('HDEL', KEYS[7], id)
 end
-return held
+return late
 `,
-  4,
+  8,
 );
 
 /**
- * Retry later or dead-letter one entry.
- * KEYS: 1 processing list, 2 leases zset, 3 attempts hash, 4 delayed zset, 5 dead list
- * ARGV: 1 entry, 2 max attempts, 3 now ms, 4 retry base ms, 5 dead-letter record (JSON)
- * Returns 'retrying', 'dead', or 'gone' when the lease had already expired and the entry was requeued.
+ * Retry later or dead-letter one event this claim holds; counts a failed attempt.
+ * KEYS: 1 leases zset, 2 holders hash, 3 payloads hash, 4 attempts hash, 5 expiries hash, 6 delayed zset, 7 dead list
+ * ARGV: 1 id, 2 claim token, 3 max attempts, 4 now ms, 5 retry base ms, 6 reason
+ * Returns 'retrying', 'dead', or 'gone' when the claim no longer holds it (reaped; it is queued again).
  */
 export const retryScript = new RedisScript(
-  `
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 'gone' end
-redis.call('ZREM', KEYS[2], ARGV[1])
-local attempts = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-if attempts >= tonumber(ARGV[2]) then
-  redis.call('HDEL', KEYS[3], ARGV[1])
-  redis.call('RPUSH', KEYS[5], ARGV[5])
+  `${BURY}
+local id = ARGV[1]
+if redis.call('HGET', KEYS[2], id) ~= ARGV[2] then return 'gone' end
+redis.call('ZREM', KEYS[1], id)
+redis.call('HDEL', KEYS[2], id)
+local attempts = redis.call('HINCRBY', KEYS[4], id, 1)
+if attempts >= tonumber(ARGV[3]) then
+  bury(id, ARGV[6], tonumber(ARGV[4]), KEYS[7], KEYS[3], KEYS[4], KEYS[5])
   return 'dead'
 end
-redis.call('ZADD', KEYS[4], tonumber(ARGV[3]) + tonumber(ARGV[4]) * 2 ^ (attempts - 1), ARGV[1])
+redis.call('ZADD', KEYS[6], tonumber(ARGV[4]) + tonumber(ARGV[5]) * 2 ^ (attempts - 1), id)
 return 'retrying'
 `,
-  5,
+  7,
 );
 
 /**
- * Dead-letter one held entry at once (it could not be parsed).
- * KEYS: 1 processing list, 2 leases zset, 3 attempts hash, 4 dead list. ARGV: 1 entry, 2 dead-letter record (JSON)
+ * Dead-letter one event this claim holds at once (its payload is missing or not an event).
+ * KEYS: 1 leases zset, 2 holders hash, 3 payloads hash, 4 attempts hash, 5 expiries hash, 6 dead list
+ * ARGV: 1 id, 2 claim token, 3 reason, 4 now ms. Returns 1, or 0 when the claim no longer holds it.
  */
 export const deadLetterScript = new RedisScript(
-  `
-redis.call('LREM', KEYS[1], 1, ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('RPUSH', KEYS[4], ARGV[2])
+  `${BURY}
+local id = ARGV[1]
+if redis.call('HGET', KEYS[2], id) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], id)
+redis.call('HDEL', KEYS[2], id)
+bury(id, ARGV[3], tonumber(ARGV[4]), KEYS[6], KEYS[3], KEYS[4], KEYS[5])
 return 1
 `,
-  4,
+  6,
 );
 
 /**
- * Return held entries to the head of the queue, in their original order, without counting an attempt.
- * KEYS: 1 ready list, 2 processing list, 3 leases zset. ARGV: entries, oldest first.
+ * Return events this claim holds to the head of the queue, in their given order, without counting anything.
+ * KEYS: 1 ready list, 2 leases zset, 3 holders hash. ARGV: pairs (id, claim token), oldest first. Returns how many.
  */
 export const releaseScript = new RedisScript(
   `
-for i = #ARGV, 1, -1 do
-  if redis.call('LREM', KEYS[2], 1, ARGV[i]) > 0 then
-    redis.call('ZREM', KEYS[3], ARGV[i])
-    redis.call('LPUSH', KEYS[1], ARGV[i])
+local released = 0
+for i = #ARGV - 1, 1, -2 do
+  local id = ARGV[i]
+  if redis.call('HGET', KEYS[3], id) == ARGV[i + 1] then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('LPUSH', KEYS[1], id)
+    released = released + 1
   end
 end
-return 1
+return released
 `,
   3,
 );
 
 /**
- * Return entries whose lease expired to the head of the queue (their consumer died), counting an attempt,
- * and give a grace lease to entries a consumer moved with BLMOVE but had not leased yet.
- * KEYS: 1 ready list, 2 processing list, 3 leases zset, 4 attempts hash, 5 dead list
- * ARGV: 1 now ms, 2 lease ms, 3 max attempts
- * Returns {reaped, entry, attempts, ...}: how many entries were reaped, then each one dead-lettered with its attempts.
+ * Return events whose lease ran out (their worker stopped extending it: it died or hung) to the head of the queue in
+ * sequence order, counting a lease expiry (not a failed attempt); an event past max expiries is dead-lettered. Items a
+ * blocking claim moved to the handoff list but has not leased go back to the head too (their claimer died in between,
+ * or gets nothing from leaseScript). Reads only the expired part of the leases zset, up to ARGV 4 ids per call.
+ * KEYS: 1 ready list, 2 handoff list, 3 leases zset, 4 holders hash, 5 payloads hash, 6 attempts hash, 7 expiries hash,
+ *       8 dead list
+ * ARGV: 1 now ms, 2 max lease expiries, 3 dead-letter reason prefix, 4 limit
+ * Returns {reaped, id, entry, expiries, ...}: how many leases were reaped, then each event dead-lettered.
  */
 export const reapScript = new RedisScript(
-  `
+  `${BURY}
 local now = tonumber(ARGV[1])
-local held = redis.call('LRANGE', KEYS[2], 0, -1)
-local reaped = 0
--- {reaped, entry, attempts, entry, attempts, ...}; [1] is filled in at the end
-local result = {0}
--- newest first, so LPUSH leaves the reaped entries at the head in their original order
-for i = #held, 1, -1 do
-  local entry = held[i]
-  local expiry = redis.call('ZSCORE', KEYS[3], entry)
-  if not expiry then
-    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), entry)
-  elseif tonumber(expiry) <= now then
-    reaped = reaped + 1
-    redis.call('ZREM', KEYS[3], entry)
-    redis.call('LREM', KEYS[2], 1, entry)
-    local attempts = redis.call('HINCRBY', KEYS[4], entry, 1)
-    if attempts >= tonumber(ARGV[3]) then
-      redis.call('HDEL', KEYS[4], entry)
-      redis.call('RPUSH', KEYS[5], cjson.encode({entry = entry, reason = 'lease expired ' .. attempts .. ' times', failed_at = now}))
-      table.insert(result, entry)
-      table.insert(result, attempts)
-    else
-      redis.call('LPUSH', KEYS[1], entry)
-    end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+table.sort(expired, function(a, b) return tonumber(a) < tonumber(b) end)
+local result, requeue = {#expired}, {}
+for _, id in ipairs(expired) do
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], id)
+  local expiries = redis.call('HINCRBY', KEYS[7], id, 1)
+  if expiries >= tonumber(ARGV[2]) then
+    local entry = bury(id, ARGV[3] .. ' ' .. expiries .. ' times', now, KEYS[8], KEYS[5], KEYS[6], KEYS[7])
+    result[#result + 1] = id
+    result[#result + 1] = entry
+    result[#result + 1] = expiries
+  else
+    requeue[#requeue + 1] = id
   end
 end
-result[1] = reaped
+for i = #requeue, 1, -1 do redis.call('LPUSH', KEYS[1], requeue[i]) end
+local handoff = redis.call('LRANGE', KEYS[2], 0, -1)
+for i = #handoff, 1, -1 do
+  redis.call('LREM', KEYS[2], 1, handoff[i])
+  redis.call('LPUSH', KEYS[1], handoff[i])
+end
 return result
 `,
-  5,
+  8,
 );

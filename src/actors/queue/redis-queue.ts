@@ -1,8 +1,10 @@
-import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
+import { parseDeadLetterRecord } from './dead-letter-record.ts';
 import type { ClaimedEvent, ClaimOptions, DeadLetter, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
+import { defaultMaxLeaseExpiries, formatReceipt, parseReceipt, REAPED_REASON } from './lease-policy.ts';
 import { entryIdOf, parseEntry } from './parse-entry.ts';
 import { QueueFullError, QueueUnavailableError } from './queue-errors.ts';
 import {
@@ -10,25 +12,37 @@ import {
   claimScript,
   deadLetterScript,
   enqueueScript,
+  extendScript,
   leaseScript,
   reapScript,
   releaseScript,
   retryScript,
 } from './redis-queue-scripts.ts';
+import type { RedisClient } from './redis-script.ts';
 
-/** Key names derived from the queue name; the ready list is the name itself, so `redis-cli LLEN ingestion:queue` works. */
-function keysOf(name: string) {
+// How many expired leases one reap call handles; the rest wait for the next tick (the monitor runs every second).
+const REAP_LIMIT = 1000;
+
+/**
+ * Key names derived from the queue name. The ready list is the name itself, so `redis-cli LLEN ingestion:queue` works;
+ * every other key carries the name as hash tag (`{ingestion:queue}:payloads`), which puts it in the list's own Redis
+ * Cluster slot (the slot of an untagged key is the hash of the whole key), so every script's keys share one slot.
+ */
+export function redisQueueKeys(name: string) {
+  const tag = `{${name}}`;
   return {
     ready: name,
-    processing: `${name}:processing`,
-    leases: `${name}:leases`,
-    delayed: `${name}:delayed`,
-    attempts: `${name}:attempts`,
-    dead: `${name}:dead`,
-    dedupe: `${name}:dedupe`,
-    // Hash-tagged so it shares the list's Redis Cluster slot; kept by clear() so sequences never go back.
-    seq: `{${name}}:seq`,
-    sequences: `${name}:sequences`,
+    /** Items a blocking claim moved with BLMOVE and has not leased yet (at most one per waiting claim). */
+    handoff: `${tag}:processing`,
+    leases: `${tag}:leases`,
+    holders: `${tag}:holders`,
+    payloads: `${tag}:payloads`,
+    attempts: `${tag}:attempts`,
+    expiries: `${tag}:expiries`,
+    delayed: `${tag}:delayed`,
+    dead: `${tag}:dead`,
+    dedupe: `${tag}:dedupe`,
+    seq: `${tag}:seq`,
   };
 }
 
@@ -38,38 +52,41 @@ function asQueueError(error: unknown): unknown {
   return new QueueUnavailableError(error);
 }
 
-/** The ingestion queue on Redis: a list with leases (LMOVE), retries, dead letters and dedupe, each change one Lua script. */
+/** One claimed id as a script returns it: the id, its payload (null when none is stored) and its failed attempts. */
+type RawClaim = [id: string, payload: string | null, attempts: number];
+
+/** The ingestion queue on Redis: a list of event ids with leases, retries, dead letters and dedupe, each change one Lua script. */
 export class RedisQueue implements IngestionQueue {
   readonly name: string;
-  private readonly keys: ReturnType<typeof keysOf>;
+  readonly leaseMs: number;
+  private readonly keys: ReturnType<typeof redisQueueKeys>;
   private readonly now: () => number;
+  private readonly maxLeaseExpiries: number;
   private latch = false;
   private closed = false;
 
   /**
-   * @param redis commands connection (the caller owns it; `enableOfflineQueue: false` makes outages fail fast)
+   * @param redis commands connection, a `Redis` or a `Cluster` (the caller owns it; `enableOfflineQueue: false` makes outages fail fast)
    * @param blocking a dedicated connection for BLMOVE, closed by `close()`
    */
   constructor(
-    private readonly redis: Redis,
-    private readonly blocking: Redis,
+    private readonly redis: RedisClient,
+    private readonly blocking: RedisClient,
     private readonly options: QueueOptions,
   ) {
     this.name = options.name;
-    this.keys = keysOf(options.name);
+    this.leaseMs = options.leaseMs;
+    this.keys = redisQueueKeys(options.name);
     this.now = options.now ?? Date.now;
+    this.maxLeaseExpiries = options.maxLeaseExpiries ?? defaultMaxLeaseExpiries(options.maxAttempts);
   }
 
   async enqueue(events: IngestionEvent[]): Promise<EnqueueResult> {
     if (events.length === 0) return { queued: 0, duplicates: 0 };
+    const k = this.keys;
     const pairs = events.flatMap((event) => [event.id, JSON.stringify(event)]);
     const [queued, second] = (await this.call(() =>
-      enqueueScript.run(this.redis, [this.keys.ready, this.keys.dedupe, this.keys.seq, this.keys.sequences], [
-        this.options.maxSize,
-        this.now(),
-        this.options.dedupeWindowMs,
-        ...pairs,
-      ]),
+      enqueueScript.run(this.redis, [k.ready, k.dedupe, k.seq, k.payloads], [this.options.maxSize, this.now(), this.options.dedupeWindowMs, ...pairs]),
     )) as [number, number];
     if (queued === -1) throw new QueueFullError(second, this.options.maxSize, events.length);
     return { queued, duplicates: second };
@@ -77,88 +94,110 @@ export class RedisQueue implements IngestionQueue {
 
   async claim({ max, waitMs }: ClaimOptions): Promise<ClaimedEvent[]> {
     const k = this.keys;
+    const token = randomBytes(9).toString('base64url');
     const flat = (await this.call(() =>
-      claimScript.run(this.redis, [k.ready, k.processing, k.leases, k.delayed, k.attempts, k.sequences], [max, this.now(), this.options.leaseMs]),
-    )) as string[];
-    const raw: [string, number, number][] = [];
-    for (let i = 0; i < flat.length; i += 3) raw.push([flat[i], Number(flat[i + 1]), Number(flat[i + 2])]);
+      claimScript.run(this.redis, [k.ready, k.leases, k.holders, k.payloads, k.attempts, k.delayed, k.seq], [
+        max,
+        this.now(),
+        this.leaseMs,
+        token,
+      ]),
+    )) as (string | null)[];
+    const raw: RawClaim[] = [];
+    for (let i = 0; i < flat.length; i += 3) raw.push([String(flat[i]), flat[i + 1], Number(flat[i + 2])]);
     if (raw.length === 0 && waitMs > 0 && !this.closed) {
-      const first = await this.waitForOne(waitMs);
+      const first = await this.waitForOne(waitMs, token);
       if (first) raw.push(first);
     }
-    return this.parse(raw);
+    return this.parse(raw, token);
   }
 
-  /** Blocks on the dedicated connection; an entry moved here without a lease gets one from the next reap if we die first. */
-  private async waitForOne(waitMs: number): Promise<[string, number, number] | undefined> {
-    let entry: string | null;
+  /** Blocks on the dedicated connection; an item moved here but not leased is put back by the next reap if we die first. */
+  private async waitForOne(waitMs: number, token: string): Promise<RawClaim | undefined> {
+    const k = this.keys;
+    let item: string | null;
     try {
-      entry = await this.blocking.blmove(this.keys.ready, this.keys.processing, 'LEFT', 'RIGHT', waitMs / 1000);
+      item = await this.blocking.blmove(k.ready, k.handoff, 'LEFT', 'RIGHT', waitMs / 1000);
     } catch (error) {
       if (this.closed) return undefined;
       throw asQueueError(error);
     }
-    if (!entry) return undefined;
-    const [attempts, sequence] = (await this.call(() =>
-      leaseScript.run(this.redis, [this.keys.leases, this.keys.attempts, this.keys.sequences], [entry, this.now() + this.options.leaseMs]),
-    )) as [string, string];
-    return [entry, Number(attempts), Number(sequence)];
+    if (!item) return undefined;
+    const leased = (await this.call(() =>
+      leaseScript.run(this.redis, [k.handoff, k.leases, k.holders, k.payloads, k.attempts, k.seq], [item, this.now() + this.leaseMs, token]),
+    )) as [string, string | null, string] | null;
+    return leased ? [String(leased[0]), leased[1], Number(leased[2])] : undefined;
   }
 
-  private async parse(raw: [string, number, number][]): Promise<ClaimedEvent[]> {
+  private async parse(raw: RawClaim[], token: string): Promise<ClaimedEvent[]> {
     const claimed: ClaimedEvent[] = [];
-    for (const [entry, attempts, sequence] of raw) {
-      const parsed = parseEntry(entry);
+    for (const [id, payload, attempts] of raw) {
+      const parsed = payload === null ? { problem: `no payload stored for id ${id}` } : parseEntry(payload);
       if ('problem' in parsed) {
         const reason = `malformed entry: ${parsed.problem}`;
-        await this.deadLetter(entry, reason);
-        this.options.onDeadLetter?.({ eventId: entryIdOf(entry), reason });
-      } else claimed.push({ event: parsed.event, receipt: entry, attempts, sequence });
+        const k = this.keys;
+        await this.call(() =>
+          deadLetterScript.run(this.redis, [k.leases, k.holders, k.payloads, k.attempts, k.expiries, k.dead], [id, token, reason, this.now()]),
+        );
+        this.options.onDeadLetter?.({ eventId: payload === null ? null : entryIdOf(payload), reason });
+      } else claimed.push({ event: parsed.event, receipt: formatReceipt(id, token), attempts, sequence: Number(id) });
     }
     return claimed;
-  }
-
-  private async deadLetter(entry: string, reason: string): Promise<void> {
-    const k = this.keys;
-    const record = JSON.stringify({ entry, reason, failed_at: this.now() });
-    await this.call(() => deadLetterScript.run(this.redis, [k.processing, k.leases, k.attempts, k.dead], [entry, record]));
   }
 
   async ack(claimed: ClaimedEvent[]): Promise<void> {
     if (claimed.length === 0) return;
     const k = this.keys;
-    await this.call(() => ackScript.run(this.redis, [k.processing, k.leases, k.attempts, k.sequences], claimed.map((c) => c.receipt)));
+    await this.call(() =>
+      ackScript.run(this.redis, [k.ready, k.handoff, k.leases, k.holders, k.payloads, k.attempts, k.expiries, k.delayed], this.receiptPairs(claimed)),
+    );
   }
 
   async retry(claimed: ClaimedEvent, reason: string): Promise<'retrying' | 'dead'> {
     const k = this.keys;
-    const record = JSON.stringify({ entry: claimed.receipt, reason, failed_at: this.now() });
+    const { id, token } = parseReceipt(claimed.receipt);
     const outcome = (await this.call(() =>
-      retryScript.run(this.redis, [k.processing, k.leases, k.attempts, k.delayed, k.dead], [
-        claimed.receipt,
+      retryScript.run(this.redis, [k.leases, k.holders, k.payloads, k.attempts, k.expiries, k.delayed, k.dead], [
+        id,
+        token,
         this.options.maxAttempts,
         this.now(),
         this.options.retryBaseMs,
-        record,
+        reason,
       ]),
     )) as 'retrying' | 'dead' | 'gone';
-    // 'gone': the lease expired and the reaper already requeued it, which is a retry too.
+    // 'gone': the lease expired and the reaper already requeued it, which is a retry too (not counted: see lease-policy.ts).
     return outcome === 'dead' ? 'dead' : 'retrying';
   }
 
   async release(claimed: ClaimedEvent[]): Promise<void> {
     if (claimed.length === 0) return;
     const k = this.keys;
-    await this.call(() => releaseScript.run(this.redis, [k.ready, k.processing, k.leases], claimed.map((c) => c.receipt)));
+    await this.call(() => releaseScript.run(this.redis, [k.ready, k.leases, k.holders], this.receiptPairs(claimed)));
+  }
+
+  async extendLeases(claimed: ClaimedEvent[]): Promise<ClaimedEvent[]> {
+    if (claimed.length === 0) return [];
+    const k = this.keys;
+    const lost = (await this.call(() =>
+      extendScript.run(this.redis, [k.leases, k.holders], [this.now() + this.leaseMs, ...this.receiptPairs(claimed)]),
+    )) as string[];
+    const lostIds = new Set(lost.map(String));
+    return claimed.filter((c) => lostIds.has(parseReceipt(c.receipt).id));
   }
 
   async reapExpiredLeases(): Promise<number> {
     const k = this.keys;
     const [reaped, ...dead] = (await this.call(() =>
-      reapScript.run(this.redis, [k.ready, k.processing, k.leases, k.attempts, k.dead], [this.now(), this.options.leaseMs, this.options.maxAttempts]),
+      reapScript.run(this.redis, [k.ready, k.handoff, k.leases, k.holders, k.payloads, k.attempts, k.expiries, k.dead], [
+        this.now(),
+        this.maxLeaseExpiries,
+        REAPED_REASON,
+        REAP_LIMIT,
+      ]),
     )) as [number, ...(string | number)[]];
-    for (let i = 0; i < dead.length; i += 2) {
-      this.options.onDeadLetter?.({ eventId: entryIdOf(String(dead[i])), reason: `lease expired ${dead[i + 1]} times` });
+    for (let i = 0; i < dead.length; i += 3) {
+      this.options.onDeadLetter?.({ eventId: entryIdOf(String(dead[i + 1])), reason: `${REAPED_REASON} ${dead[i + 2]} times` });
     }
     return Number(reaped);
   }
@@ -176,12 +215,10 @@ export class RedisQueue implements IngestionQueue {
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     const records = await this.call(() => this.redis.lrange(this.keys.dead, 0, limit - 1));
-    return records.map((record) => {
-      const { entry, reason, failed_at } = JSON.parse(record) as { entry: string; reason: string; failed_at: number };
-      return { entry, reason, failedAt: failed_at };
-    });
+    return records.map(parseDeadLetterRecord);
   }
 
+  /** Deletes everything but the sequence counter: sequences never go back, or stores would refuse later versions. */
   async clear(): Promise<void> {
     const { seq: _kept, ...cleared } = this.keys;
     await this.call(() => this.redis.del(...Object.values(cleared)));
@@ -193,6 +230,14 @@ export class RedisQueue implements IngestionQueue {
     this.blocking.disconnect();
   }
 
+  /** Flat (id, claim token) pairs, the scripts' argument shape. */
+  private receiptPairs(claimed: ClaimedEvent[]): string[] {
+    return claimed.flatMap((c) => {
+      const { id, token } = parseReceipt(c.receipt);
+      return [id, token];
+    });
+  }
+
   private async call<T>(command: () => Promise<T>): Promise<T> {
     try {
       return await command();
@@ -201,4 +246,3 @@ export class RedisQueue implements IngestionQueue {
     }
   }
 }
-

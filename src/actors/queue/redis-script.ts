@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** A standalone Redis or a Redis Cluster; the queue's scripts keep all their keys in one slot. */
+export type RedisClient = Redis | Cluster;
 
 /** A Lua script run by EVALSHA, falling back to EVAL once when the server has not cached it (after a restart or FLUSH). */
 export class RedisScript {
@@ -14,7 +17,7 @@ export class RedisScript {
   }
 
   /** Runs the script with `keys` (`keyCount` of them, unless `'any'`) and string arguments. */
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     if (this.keyCount !== 'any' && keys.length !== this.keyCount) throw new Error(`script takes ${this.keyCount} keys, got ${keys.length}`);
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);

@@ -6,6 +6,8 @@ import type Database from 'better-sqlite3';
 // The partial indexes hold only the rows each query scans (ready by seq, leases by expiry, retries by due time).
 // `inlet_queue_sizes.ready` counts ready entries so the size check on every enqueue is one lookup, not a COUNT(*);
 // the queue adjusts it in the same transaction as each move (triggers cost a third of a drain's time).
+// `lease_token` names the claim holding a lease (only it may extend, retry or release it); `lease_expiries` counts
+// reaps apart from failed `attempts` (lease-policy.ts).
 const DDL = `
 CREATE TABLE IF NOT EXISTS inlet_queue_entries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -15,7 +17,9 @@ CREATE TABLE IF NOT EXISTS inlet_queue_entries (
   entry TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   lease_expires_at INTEGER,
-  available_at INTEGER
+  available_at INTEGER,
+  lease_token TEXT,
+  lease_expiries INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS inlet_queue_entries_ready ON inlet_queue_entries (queue, seq) WHERE state = 'ready';
 CREATE INDEX IF NOT EXISTS inlet_queue_entries_leased ON inlet_queue_entries (queue, lease_expires_at) WHERE state = 'processing';
@@ -53,6 +57,10 @@ export function ensureSqliteQueueSchema(db: Database.Database, queue: string): v
   // IMMEDIATE: two processes opening the same file must not both upgrade a read lock and deadlock.
   db.transaction(() => {
     db.exec(DDL);
+    // Files written before issue 11 lack the lease columns; ADD COLUMN is cheap (no table rewrite).
+    const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(inlet_queue_entries)').all().map((c) => c.name));
+    if (!columns.has('lease_token')) db.exec('ALTER TABLE inlet_queue_entries ADD COLUMN lease_token TEXT');
+    if (!columns.has('lease_expiries')) db.exec('ALTER TABLE inlet_queue_entries ADD COLUMN lease_expiries INTEGER NOT NULL DEFAULT 0');
     db.prepare(
       `INSERT INTO inlet_queue_sizes (queue, ready)
        VALUES (@queue, (SELECT COUNT(*) FROM inlet_queue_entries WHERE queue = @queue AND state = 'ready'))

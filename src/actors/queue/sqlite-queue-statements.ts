@@ -5,6 +5,7 @@ export interface SqliteEntryRow {
   id: number;
   entry: string;
   attempts: number;
+  leaseExpiries: number;
 }
 
 /** A dead letter row in the port's shape. */
@@ -33,30 +34,37 @@ export function prepareSqliteQueueStatements(db: Database.Database) {
       `INSERT INTO ${entries} (queue, seq, state, entry, attempts) VALUES (?, ?, 'ready', ?, 0)`,
     ),
     dueDelayed: db.prepare<[string, number], SqliteEntryRow>(
-      `SELECT id, entry, attempts FROM ${entries}
+      `SELECT id, entry, attempts, lease_expiries AS leaseExpiries FROM ${entries}
        WHERE queue = ? AND state = 'delayed' AND available_at <= ? ORDER BY available_at, seq`,
     ),
-    leaseOldest: db.prepare<[number, string, number], SqliteEntryRow & { seq: number }>(
-      `UPDATE ${entries} SET state = 'processing', lease_expires_at = ?
+    leaseOldest: db.prepare<[number, string, string, number], SqliteEntryRow & { seq: number }>(
+      `UPDATE ${entries} SET state = 'processing', lease_expires_at = ?, lease_token = ?
        WHERE id IN (SELECT id FROM ${entries} WHERE queue = ? AND state = 'ready' ORDER BY seq LIMIT ?)
-       RETURNING id, seq, entry, attempts`,
+       RETURNING id, seq, entry, attempts, lease_expiries AS leaseExpiries`,
     ),
     expiredLeases: db.prepare<[string, number], SqliteEntryRow>(
-      `SELECT id, entry, attempts FROM ${entries}
+      `SELECT id, entry, attempts, lease_expiries AS leaseExpiries FROM ${entries}
        WHERE queue = ? AND state = 'processing' AND lease_expires_at <= ? ORDER BY seq`,
     ),
-    processing: db.prepare<[number, string], SqliteEntryRow>(
-      `SELECT id, entry, attempts FROM ${entries} WHERE id = ? AND queue = ? AND state = 'processing'`,
+    /** The row if this claim (token) still holds its lease. */
+    held: db.prepare<[number, string, string], SqliteEntryRow>(
+      `SELECT id, entry, attempts, lease_expiries AS leaseExpiries FROM ${entries}
+       WHERE id = ? AND queue = ? AND state = 'processing' AND lease_token = ?`,
+    ),
+    extend: db.prepare<[number, number, string, string]>(
+      `UPDATE ${entries} SET lease_expires_at = ? WHERE id = ? AND queue = ? AND state = 'processing' AND lease_token = ?`,
     ),
     toReady: db.prepare<[number, number, number]>(
-      `UPDATE ${entries} SET state = 'ready', seq = ?, attempts = ?, lease_expires_at = NULL, available_at = NULL
-       WHERE id = ?`,
+      `UPDATE ${entries} SET state = 'ready', seq = ?, lease_expiries = ?, lease_expires_at = NULL, lease_token = NULL,
+       available_at = NULL WHERE id = ?`,
     ),
     toDelayed: db.prepare<[number, number, number]>(
-      `UPDATE ${entries} SET state = 'delayed', attempts = ?, available_at = ?, lease_expires_at = NULL WHERE id = ?`,
+      `UPDATE ${entries} SET state = 'delayed', attempts = ?, available_at = ?, lease_expires_at = NULL, lease_token = NULL
+       WHERE id = ?`,
     ),
     deleteEntry: db.prepare<[number]>(`DELETE FROM ${entries} WHERE id = ?`),
-    ackEntry: db.prepare<[number, string]>(`DELETE FROM ${entries} WHERE id = ? AND queue = ? AND state = 'processing'`),
+    /** Deletes the entry in whatever state (a late ack finds it ready, delayed or leased again); returns that state. */
+    ackEntry: db.prepare<[number, string], string>(`DELETE FROM ${entries} WHERE id = ? AND queue = ? RETURNING state`).pluck(),
     purgeDedupe: db.prepare<[string, number]>('DELETE FROM inlet_queue_dedupe WHERE queue = ? AND expires_at <= ?'),
     rememberId: db.prepare<[string, string, number]>(
       'INSERT OR IGNORE INTO inlet_queue_dedupe (queue, event_id, expires_at) VALUES (?, ?, ?)',

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
 import type { ClaimedEvent, ClaimOptions, DeadLetter, DeadLetterNotice, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
+import { defaultMaxLeaseExpiries, formatReceipt, parseReceipt, REAPED_REASON } from './lease-policy.ts';
 import { entryIdOf, parseEntry } from './parse-entry.ts';
 import { QueueFullError } from './queue-errors.ts';
 import { ensureSqliteQueueSchema } from './sqlite-queue-schema.ts';
@@ -22,9 +24,11 @@ const POLL_MS = 25;
  */
 export class SqliteQueue implements IngestionQueue {
   readonly name: string;
+  readonly leaseMs: number;
   private readonly sql: SqliteQueueStatements;
   private readonly tx: ReturnType<SqliteQueue['transactions']>;
   private readonly now: () => number;
+  private readonly maxLeaseExpiries: number;
   private readonly wake = new WakeSignal();
   private latch = false;
   private closed = false;
@@ -34,7 +38,9 @@ export class SqliteQueue implements IngestionQueue {
     private readonly options: QueueOptions,
   ) {
     this.name = options.name;
+    this.leaseMs = options.leaseMs;
     this.now = options.now ?? Date.now;
+    this.maxLeaseExpiries = options.maxLeaseExpiries ?? defaultMaxLeaseExpiries(options.maxAttempts);
     this.sql = this.guard(() => {
       // better-sqlite3 already defaults to 5 s; only fill in a caller's explicit 0.
       if (db.pragma('busy_timeout', { simple: true }) === 0) db.pragma('busy_timeout = 5000');
@@ -69,7 +75,7 @@ export class SqliteQueue implements IngestionQueue {
     }
   }
 
-  /** Deletes the claimed events; receipts no longer leased (reaped, already acked) are ignored. */
+  /** Deletes the claimed events in whatever state they are now (a late ack: reaped, waiting again); gone ones are ignored. */
   async ack(claimed: ClaimedEvent[]): Promise<void> {
     if (claimed.length === 0) return;
     this.guard(() => this.tx.ack.immediate(claimed));
@@ -80,6 +86,12 @@ export class SqliteQueue implements IngestionQueue {
     return this.guard(() => this.tx.retry.immediate(claimed, reason, this.now()));
   }
 
+  /** Pushes the leases these claims still hold to now + leaseMs; returns the events whose lease was lost. */
+  async extendLeases(claimed: ClaimedEvent[]): Promise<ClaimedEvent[]> {
+    if (claimed.length === 0) return [];
+    return this.guard(() => this.tx.extend.immediate(claimed, this.now() + this.leaseMs));
+  }
+
   /** Returns leased events to the head of the queue in the given order, attempts unchanged. */
   async release(claimed: ClaimedEvent[]): Promise<void> {
     if (claimed.length === 0) return;
@@ -87,7 +99,7 @@ export class SqliteQueue implements IngestionQueue {
     if (released > 0) this.wake.notify();
   }
 
-  /** Counts an attempt for each expired lease, then requeues it at the head or dead-letters it; returns how many. */
+  /** Counts a lease expiry (not an attempt) for each expired lease, then requeues it at the head or dead-letters it; returns how many. */
   async reapExpiredLeases(): Promise<number> {
     const { reaped, requeued, dead } = this.guard(() => this.tx.reap.immediate(this.now()));
     this.notifyDead(dead);
@@ -150,21 +162,22 @@ export class SqliteQueue implements IngestionQueue {
     this.sql.deleteEntry.run(row.id);
   }
 
-  /** Puts rows (given oldest first) ahead of every ready row, keeping their order, with the given attempts. */
-  private toHead(rows: SqliteEntryRow[], attempts: (row: SqliteEntryRow) => number): void {
+  /** Puts rows (given oldest first) ahead of every ready row, keeping their order, with the given lease expiries. */
+  private toHead(rows: SqliteEntryRow[], leaseExpiries: (row: SqliteEntryRow) => number): void {
     if (rows.length === 0) return;
     let seq = this.sql.headSeq.get(this.name) ?? 0;
-    for (let i = rows.length - 1; i >= 0; i--) this.sql.toReady.run(--seq, attempts(rows[i]), rows[i].id);
+    for (let i = rows.length - 1; i >= 0; i--) this.sql.toReady.run(--seq, leaseExpiries(rows[i]), rows[i].id);
     this.sql.addReady.run(rows.length, this.name);
   }
 
+  /** The row of a claimed event if that claim still holds its lease. */
+  private heldRow({ receipt }: ClaimedEvent): SqliteEntryRow | undefined {
+    const { id, token } = parseReceipt(receipt);
+    return this.sql.held.get(Number(id), this.name, token);
+  }
+
   private leased(claimed: ClaimedEvent[]): SqliteEntryRow[] {
-    const rows: SqliteEntryRow[] = [];
-    for (const { receipt } of claimed) {
-      const row = this.sql.processing.get(Number(receipt), this.name);
-      if (row) rows.push(row);
-    }
-    return rows;
+    return claimed.map((c) => this.heldRow(c)).filter((row) => row !== undefined);
   }
 
   /** One better-sqlite3 wrapper per operation, built once; callers run them with `.immediate()`. */
@@ -176,6 +189,12 @@ export class SqliteQueue implements IngestionQueue {
       ack: db.transaction((claimed: ClaimedEvent[]) => this.ackRows(claimed)),
       retry: db.transaction((claimed: ClaimedEvent, reason: string, now: number) => this.retryRows(claimed, reason, now)),
       release: db.transaction((claimed: ClaimedEvent[]) => this.releaseRows(claimed)),
+      extend: db.transaction((claimed: ClaimedEvent[], deadline: number) =>
+        claimed.filter((c) => {
+          const { id, token } = parseReceipt(c.receipt);
+          return this.sql.extend.run(deadline, Number(id), this.name, token).changes === 0;
+        }),
+      ),
       reap: db.transaction((now: number) => this.reapRows(now)),
       clear: db.transaction(() => this.clearRows()),
       pushRaw: db.transaction((entry: string) => {
@@ -205,11 +224,12 @@ export class SqliteQueue implements IngestionQueue {
     // Retries that came due join the BACK of the queue: they already had their turn, fresh work goes first.
     const due = sql.dueDelayed.all(name, now);
     let seq = sql.tailSeq.get(name) ?? 0;
-    for (const row of due) sql.toReady.run(++seq, row.attempts, row.id);
+    for (const row of due) sql.toReady.run(++seq, row.leaseExpiries, row.id);
     const claimed: ClaimedEvent[] = [];
     const dead: DeadLetterNotice[] = [];
     // One UPDATE … RETURNING leases the whole batch; RETURNING has no defined order, hence the sort.
-    const taken = max > 0 ? sql.leaseOldest.all(now + this.options.leaseMs, name, max) : [];
+    const token = randomBytes(9).toString('base64url');
+    const taken = max > 0 ? sql.leaseOldest.all(now + this.leaseMs, token, name, max) : [];
     if (due.length > 0 || taken.length > 0) sql.addReady.run(due.length - taken.length, name);
     for (const row of taken.sort((a, b) => a.seq - b.seq)) {
       const parsed = parseEntry(row.entry);
@@ -219,18 +239,20 @@ export class SqliteQueue implements IngestionQueue {
         dead.push({ eventId: entryIdOf(row.entry), reason });
         continue;
       }
-      claimed.push({ event: parsed.event, receipt: String(row.id), attempts: row.attempts, sequence: row.id });
+      claimed.push({ event: parsed.event, receipt: formatReceipt(row.id, token), attempts: row.attempts, sequence: row.id });
     }
     return { claimed, dead };
   }
 
   private ackRows(claimed: ClaimedEvent[]) {
-    for (const { receipt } of claimed) this.sql.ackEntry.run(Number(receipt), this.name);
+    let wasReady = 0;
+    for (const { receipt } of claimed) if (this.sql.ackEntry.get(Number(parseReceipt(receipt).id), this.name) === 'ready') wasReady++;
+    if (wasReady > 0) this.sql.addReady.run(-wasReady, this.name);
   }
 
   private retryRows(claimed: ClaimedEvent, reason: string, now: number) {
-    const row = this.sql.processing.get(Number(claimed.receipt), this.name);
-    // Lease already reaped (and maybe re-claimed): the event is back in the queue either way.
+    const row = this.heldRow(claimed);
+    // Lease already reaped (and maybe re-claimed): the event is back in the queue either way, and not charged.
     if (!row) return 'retrying' as const;
     const attempts = row.attempts + 1;
     if (attempts >= this.options.maxAttempts) {
@@ -243,19 +265,22 @@ export class SqliteQueue implements IngestionQueue {
 
   private releaseRows(claimed: ClaimedEvent[]) {
     const rows = this.leased(claimed);
-    this.toHead(rows, (row) => row.attempts);
+    this.toHead(rows, (row) => row.leaseExpiries);
     return rows.length;
   }
 
   private reapRows(now: number) {
     const expired = this.sql.expiredLeases.all(this.name, now);
-    // A consumer died holding these; counting the attempt lets a poison event reach the dead-letter list.
-    const poisoned = expired.filter((row) => row.attempts + 1 >= this.options.maxAttempts);
-    const reason = 'lease expired too many times';
-    for (const row of poisoned) this.deadLetter(row, reason, now);
-    const requeued = expired.filter((row) => row.attempts + 1 < this.options.maxAttempts);
-    this.toHead(requeued, (row) => row.attempts + 1);
-    return { reaped: expired.length, requeued: requeued.length, dead: poisoned.map((row) => ({ eventId: entryIdOf(row.entry), reason })) };
+    // Their worker stopped extending the lease (died or hung): a lease expiry, counted apart from attempts (lease-policy.ts).
+    const poisoned = expired.filter((row) => row.leaseExpiries + 1 >= this.maxLeaseExpiries);
+    const dead = poisoned.map((row) => {
+      const reason = `${REAPED_REASON} ${row.leaseExpiries + 1} times`;
+      this.deadLetter(row, reason, now);
+      return { eventId: entryIdOf(row.entry), reason };
+    });
+    const requeued = expired.filter((row) => row.leaseExpiries + 1 < this.maxLeaseExpiries);
+    this.toHead(requeued, (row) => row.leaseExpiries + 1);
+    return { reaped: expired.length, requeued: requeued.length, dead };
   }
 
   private clearRows() {

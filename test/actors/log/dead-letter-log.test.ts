@@ -52,7 +52,8 @@ describe.each(queueBackends.filter((b) => b.available))('dead-letter log on $nam
 
   it('tells onDeadLetter of the entries it dead-letters itself: a malformed one on claim, one whose lease expired too often', async () => {
     const notices: DeadLetterNotice[] = [];
-    harness = await backend.create({ maxAttempts: 1, leaseMs: 1_000, onDeadLetter: (notice) => notices.push(notice) });
+    // maxLeaseExpiries: lease expiries count apart from attempts (issue 11); one expiry is enough here.
+    harness = await backend.create({ maxAttempts: 1, maxLeaseExpiries: 1, leaseMs: 1_000, onDeadLetter: (notice) => notices.push(notice) });
     await harness.pushRaw('{"id": "half-written", "path"');
     await harness.pushRaw(JSON.stringify({ id: 'no-path' }));
     expect(await harness.queue.claim({ max: 10, waitMs: 0 })).toEqual([]);

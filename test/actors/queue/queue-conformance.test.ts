@@ -86,7 +86,7 @@ for (const backend of queueBackends) {
       expect(await h.queue.enqueue([event])).toEqual({ queued: 1, duplicates: 0 });
     });
 
-    it('returns the events of a consumer that died to the queue when the lease expires', async () => {
+    it('returns the events of a consumer that died to the head of the queue when the lease expires, charging no attempt', async () => {
       const h = await open({ leaseMs: 5_000 });
       await h.queue.enqueue(manyEvents(2));
       const crashed = await h.queue.claim({ max: 2, waitMs: 0 }); // never acked: the consumer "died"
@@ -96,9 +96,97 @@ for (const backend of queueBackends) {
       expect(await h.queue.reapExpiredLeases()).toBe(2);
       const redelivered = await h.queue.claim({ max: 10, waitMs: 0 });
       expect(redelivered.map((c) => [c.event.path, c.attempts])).toEqual([
-        ['doc-0.md', 1],
-        ['doc-1.md', 1],
+        ['doc-0.md', 0],
+        ['doc-1.md', 0],
       ]);
+    });
+
+    it('keeps a lease its claim extends, and reaps it only when the extensions stop', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(2));
+      const held = await h.queue.claim({ max: 2, waitMs: 0 });
+      for (let i = 0; i < 5; i++) {
+        h.clock.now += 4_000;
+        expect(await h.queue.extendLeases(held)).toEqual([]);
+        expect(await h.queue.reapExpiredLeases()).toBe(0);
+      }
+      h.clock.now += 5_000;
+      expect(await h.queue.reapExpiredLeases()).toBe(2);
+      expect((await h.queue.extendLeases(held)).map((c) => c.event.path)).toEqual(['doc-0.md', 'doc-1.md']);
+    });
+
+    it('reports the leases a claim lost to a reap and a redelivery, and does not extend the new holder through them', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(1));
+      const stale = await h.queue.claim({ max: 1, waitMs: 0 });
+      h.clock.now += 5_001;
+      await h.queue.reapExpiredLeases();
+      const fresh = await h.queue.claim({ max: 1, waitMs: 0 });
+      expect(fresh.map((c) => c.sequence)).toEqual(stale.map((c) => c.sequence));
+      expect(await h.queue.extendLeases(stale)).toEqual(stale);
+      h.clock.now += 5_001;
+      expect(await h.queue.reapExpiredLeases()).toBe(1); // the stale extension did not push the new lease
+    });
+
+    it('removes an event on a late ack: reaped and waiting again, it is not delivered again', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(3));
+      const slow = await h.queue.claim({ max: 2, waitMs: 0 });
+      h.clock.now += 5_001;
+      expect(await h.queue.reapExpiredLeases()).toBe(2);
+      expect((await h.queue.getStats()).size).toBe(3);
+      await h.queue.ack(slow); // the slow worker finished after all: its writes committed
+      expect((await h.queue.getStats()).size).toBe(1);
+      expect((await h.queue.claim({ max: 10, waitMs: 0 })).map((c) => c.event.path)).toEqual(['doc-2.md']);
+      expect(await h.queue.deadLetters()).toEqual([]);
+    });
+
+    it('removes an event on a late ack while another claim holds it; that claim then finds its lease lost', async () => {
+      const h = await open({ leaseMs: 5_000 });
+      await h.queue.enqueue(manyEvents(1));
+      const slow = await h.queue.claim({ max: 1, waitMs: 0 });
+      h.clock.now += 5_001;
+      await h.queue.reapExpiredLeases();
+      const second = await h.queue.claim({ max: 1, waitMs: 0 });
+      await h.queue.ack(slow);
+      expect(await h.queue.extendLeases(second)).toEqual(second);
+      await h.queue.ack(second);
+      expect(await h.queue.retry(second[0], 'late failure')).toBe('retrying');
+      h.clock.now += 1_000_000;
+      expect(await h.queue.reapExpiredLeases()).toBe(0);
+      expect(await h.queue.claim({ max: 10, waitMs: 0 })).toEqual([]);
+      expect(await h.queue.deadLetters()).toEqual([]);
+    });
+
+    it('ignores a retry or release from a claim whose lease was reaped: nothing is charged or moved', async () => {
+      const h = await open({ leaseMs: 5_000, maxAttempts: 1 });
+      await h.queue.enqueue(manyEvents(2));
+      const stale = await h.queue.claim({ max: 2, waitMs: 0 });
+      h.clock.now += 5_001;
+      await h.queue.reapExpiredLeases();
+      expect(await h.queue.retry(stale[0], 'failed after its lease')).toBe('retrying');
+      await h.queue.release([stale[1]]);
+      expect(await h.queue.deadLetters()).toEqual([]);
+      const again = await h.queue.claim({ max: 10, waitMs: 0 });
+      expect(again.map((c) => [c.event.path, c.attempts])).toEqual([
+        ['doc-0.md', 0],
+        ['doc-1.md', 0],
+      ]);
+    });
+
+    it('dead-letters an event only after maxLeaseExpiries expiries, with the count in the reason', async () => {
+      const notices: string[] = [];
+      const h = await open({ leaseMs: 1_000, maxAttempts: 1, maxLeaseExpiries: 3, onDeadLetter: (n) => notices.push(`${n.eventId} ${n.reason}`) });
+      await h.queue.enqueue([upsertEvent('kills-workers.md')]);
+      for (let i = 0; i < 3; i++) {
+        expect(await h.queue.claim({ max: 1, waitMs: 0 })).toHaveLength(1);
+        h.clock.now += 1_001;
+        expect(await h.queue.reapExpiredLeases()).toBe(1);
+      }
+      expect(await h.queue.claim({ max: 1, waitMs: 0 })).toEqual([]);
+      const dead = await h.queue.deadLetters();
+      expect(dead.map((d) => [JSON.parse(d.entry).path, d.reason])).toEqual([['kills-workers.md', 'lease expired 3 times']]);
+      expect(notices).toEqual(['test:kills-workers.md:1 lease expired 3 times']);
     });
 
     it('does not redeliver acknowledged events', async () => {

@@ -109,7 +109,7 @@ describe('SqliteQueue', () => {
   });
 
   it('dead-letters an event whose leases keep expiring', async () => {
-    const queue = queueOn(openDb(), { leaseMs: 1_000, maxAttempts: 2 });
+    const queue = queueOn(openDb(), { leaseMs: 1_000, maxAttempts: 1, maxLeaseExpiries: 2 });
     await queue.enqueue([upsertEvent('poison.md')]);
     for (let i = 0; i < 2; i++) {
       expect(await queue.claim({ max: 1, waitMs: 0 })).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('SqliteQueue', () => {
     }
     expect(await queue.claim({ max: 1, waitMs: 0 })).toEqual([]);
     const [dead] = await queue.deadLetters();
-    expect(dead.reason).toBe('lease expired too many times');
+    expect(dead.reason).toBe('lease expired 2 times');
     expect(JSON.parse(dead.entry).path).toBe('poison.md');
   });
 
