@@ -9,7 +9,7 @@ import type { IngestionQueue, QueueOptions } from '../../src/actors/queue/ingest
 import { RedisQueue } from '../../src/actors/queue/redis-queue.ts';
 import { SqliteQueue } from '../../src/actors/queue/sqlite-queue.ts';
 
-/** A queue under test with a clock the test moves, and a way to store a raw entry behind the queue's back. */
+/** A queue under test with a clock the test moves (unless it passes its own `now`), and a way to store a raw entry behind the queue's back. */
 export interface QueueHarness {
   queue: IngestionQueue;
   clock: { now: number };
@@ -44,7 +44,7 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
     available: inject('redisUrl') !== '',
     async create(overrides) {
       const clock = { now: 1_700_000_000_000 };
-      const options = { ...testQueueOptions(overrides), now: () => clock.now };
+      const options = { ...testQueueOptions(overrides), now: overrides?.now ?? (() => clock.now) };
       const redis = new Redis(inject('redisUrl'), { lazyConnect: false });
       const blocking = redis.duplicate();
       const blockingName = `claim-${randomUUID()}`;
@@ -75,7 +75,7 @@ export const queueBackends: { name: string; available: boolean; create(o?: Parti
     available: true,
     async create(overrides) {
       const clock = { now: 1_700_000_000_000 };
-      const options = { ...testQueueOptions(overrides), now: () => clock.now };
+      const options = { ...testQueueOptions(overrides), now: overrides?.now ?? (() => clock.now) };
       const dir = mkdtempSync(join(tmpdir(), 'inlet-queue-'));
       const db = new Database(join(dir, 'queue.db'));
       db.pragma('journal_mode = WAL');

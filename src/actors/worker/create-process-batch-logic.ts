@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { BatchOutcome, ClaimedBatch } from '../../machines/worker.machine.ts';
 import type { EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
+import { whileHoldingLeases } from './hold-leases.ts';
 
 /** Receives one line per event that failed, so failures are never silent: `warn` for a retry, `error` for a dead letter. */
 export type FailureLog = (message: string, fields: Record<string, unknown>, level: 'warn' | 'error') => void;
@@ -18,7 +19,13 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
     const items = input.items as ClaimedEvent[];
     let outcomes: (Error | null)[];
     try {
-      outcomes = await processor.processMany(items.map((c) => c.event));
+      // The batch's leases are extended while it is processed, so only a dead or hung worker loses them (issue 11).
+      outcomes = await whileHoldingLeases(
+        queue,
+        items,
+        () => processor.processMany(items.map((c) => c.event)),
+        (lost) => logFailure('lease lost: the queue may deliver these events again', { event_ids: lost.map((c) => c.event.id) }, 'warn'),
+      );
     } catch (error) {
       await queue.release(items);
       throw error;
