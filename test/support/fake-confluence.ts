@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorBody, type FakeConfluencePage, v1Body, v2Body } from './fake-confluence-bodies.ts';
 import { parseFakeCql } from './fake-confluence-cql.ts';
+import { type HeldRequest, RequestHolds } from './held-requests.ts';
 
 export type { FakeConfluencePage } from './fake-confluence-bodies.ts';
 
@@ -55,6 +56,8 @@ export interface FakeConfluence {
   setHeaders(headers: Record<string, string>): void;
   /** Requires exactly this Authorization header; others get 401. */
   requireAuthorization(value: string): void;
+  /** Holds the next request whose path contains `pathIncludes` unanswered until `release()`; it is logged when answered. */
+  hold(pathIncludes?: string): HeldRequest;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
   const failures: { count: number; status: number; headers: Record<string, string> }[] = [];
   let extraHeaders: Record<string, string> = {};
   let requiredAuth: string | undefined;
+  const holds = new RequestHolds();
   let origin = '';
   const at = (value: number | string | undefined) => (value === undefined ? Date.now() : typeof value === 'number' ? value : Date.parse(value));
   const ancestorsOf = (page: FakeConfluencePage) => {
@@ -81,14 +85,17 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
   };
   const sorted = () => [...pages.values()].sort((a, b) => Number(a.id) - Number(b.id));
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const held = holds.take(url.pathname);
+    await held?.released;
     const query = Object.fromEntries(url.searchParams);
     const record = (status: number) => requests.push({ method: req.method ?? 'GET', path: url.pathname, query, status, authorization: req.headers.authorization });
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record(status);
       res.writeHead(status, { 'content-type': 'application/json', ...extraHeaders, ...headers });
       res.end(JSON.stringify(body));
+      held?.answered();
     };
     const failure = failures[0];
     if (failure) {
@@ -188,6 +195,7 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
     requireAuthorization(value) {
       requiredAuth = value;
     },
+    hold: (pathIncludes) => holds.hold(pathIncludes),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   return fake;

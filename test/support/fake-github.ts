@@ -11,6 +11,7 @@ import {
   secondaryRateLimitBody,
 } from './fake-github-bodies.ts';
 import { FakeGitRepo } from './fake-github-repo.ts';
+import { type HeldRequest, RequestHolds } from './held-requests.ts';
 
 export { primaryRateLimitBody, secondaryRateLimitBody };
 
@@ -62,6 +63,8 @@ export interface FakeGithub {
   setTreeTruncated(truncated: boolean): void;
   /** Requires `Authorization: token X` or `Bearer X`; others get 401 Bad credentials. Undefined allows anonymous calls. */
   requireToken(token: string | undefined): void;
+  /** Holds the next request whose path contains `pathIncludes` unanswered until `release()`; it is logged when answered. */
+  hold(pathIncludes?: string): HeldRequest;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   let treeTruncated = false;
   let compareFileLimit = 300;
   let bodies: GithubBodies;
+  const holds = new RequestHolds();
 
   const route = (path: string, query: Record<string, string>): Answer => {
     if (path === '/rate_limit') return { status: 200, body: bodies.rateLimit(rateLimit) };
@@ -164,8 +168,10 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     return { ...routed, headers: { etag } };
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const held = holds.take(url.pathname);
+    await held?.released;
     const method = req.method ?? 'GET';
     const query = Object.fromEntries(url.searchParams);
     let result: Answer;
@@ -195,6 +201,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       ...result.headers,
     });
     res.end(method === 'HEAD' ? undefined : json);
+    held?.answered();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -220,6 +227,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     requireToken: (value) => {
       token = value;
     },
+    hold: (pathIncludes) => holds.hold(pathIncludes),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeBlockInput } from './fake-notion-blocks.ts';
+import { type HeldRequest, RequestHolds } from './held-requests.ts';
 import { blockBody, dataSourceBody, databaseBody, errorBody, type FakeBlock, type FakePage, listBody, pageBody } from './fake-notion-bodies.ts';
 
 export { block, mention, richText } from './fake-notion-blocks.ts';
@@ -47,6 +48,8 @@ export interface FakeNotion {
   requireToken(token: string): void;
   /** Caps `page_size` (Notion: 100), to force pagination. */
   setMaxPageSize(size: number): void;
+  /** Holds the next request whose path contains `pathIncludes` unanswered until `release()`; it is logged when answered. */
+  hold(pathIncludes?: string): HeldRequest;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function startFakeNotion(): Promise<FakeNotion> {
   const failures: { count: number; status: number; headers: Record<string, string> }[] = [];
   let token: string | undefined;
   let maxPageSize = 100;
+  const holds = new RequestHolds();
 
   const setBlocks = (parentId: string, parentType: 'page_id' | 'block_id', inputs: FakeBlockInput[]) => {
     for (const [id, b] of blocks) if (b.parentId === parentId) blocks.delete(id);
@@ -137,8 +141,10 @@ export async function startFakeNotion(): Promise<FakeNotion> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://fake');
+      const held = holds.take(url.pathname);
+      await held?.released;
       const method = req.method ?? 'GET';
       const query = Object.fromEntries(url.searchParams);
       const text = Buffer.concat(chunks).toString('utf8');
@@ -164,6 +170,7 @@ export async function startFakeNotion(): Promise<FakeNotion> {
       const json = result.body === null ? '<html>Bad Gateway</html>' : JSON.stringify(result.body);
       res.writeHead(result.status, { 'content-type': result.body === null ? 'text/html' : 'application/json; charset=utf-8', ...result.headers });
       res.end(json);
+      held?.answered();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -208,6 +215,7 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     setMaxPageSize: (size) => {
       maxPageSize = size;
     },
+    hold: (pathIncludes) => holds.hold(pathIncludes),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

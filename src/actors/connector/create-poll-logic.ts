@@ -4,6 +4,7 @@ import { type BreakerActor, callThroughBreaker } from '../breaker/call-through-b
 import type { CursorStore } from '../cursor/cursor-store.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
+import type { PollsInFlight } from './polls-in-flight.ts';
 
 /** What the poll actor needs: the sources by connector name, where cursors live, the queue, and batch sizes. */
 export interface PollDeps {
@@ -11,6 +12,8 @@ export interface PollDeps {
   cursors: CursorStore;
   queue: IngestionQueue;
   now?: () => number;
+  /** Where running polls are tracked, for a graceful stop that waits for them. */
+  inFlight?: PollsInFlight;
 }
 
 /**
@@ -18,26 +21,44 @@ export interface PollDeps {
  * through the connector's breaker), enqueues them in batches of `batch_size`, and saves the new cursor only once
  * every batch is in the queue. If the queue refuses or is unreachable, the cursor stays and the next poll finds
  * the same changes again; the batches already queued are dropped as duplicates by their ids.
+ *
+ * xstate aborts the actor's `signal` when the connector leaves `polling` (STOP, backpressure, breaker opened): the
+ * poll then makes no further source call, enqueues nothing more and saves no cursor (issue 11).
  */
 export function createPollLogic(deps: PollDeps) {
-  const now = deps.now ?? Date.now;
-  return fromPromise<PollOutcome, PollInput>(async ({ input, system }) => {
-    const entry = deps.sources.get(input.name);
-    if (!entry) throw new Error(`no source registered for connector ${input.name}`);
-    const breaker = system.get(`breaker:${input.name}`) as BreakerActor | undefined;
-    if (!breaker) throw new Error(`no circuit breaker running for connector ${input.name}`);
-    const cursor = await deps.cursors.get(input.name);
-    const { events, nextCursor } = await entry.source.poll({
-      cursor,
-      webhooks: input.webhooks,
-      guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now),
-    });
-    let queued = 0;
-    for (let i = 0; i < events.length; i += entry.batchSize) {
-      queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
-    }
-    // An idle poll (a 304, no change) leaves the cursor as it was: no write.
-    if (JSON.stringify(nextCursor) !== JSON.stringify(cursor)) await deps.cursors.set(input.name, nextCursor);
-    return { received: events.length, queued, syncedAt: new Date(now()).toISOString() };
+  return fromPromise<PollOutcome, PollInput>(({ input, system, signal }) => {
+    const poll = (async () => {
+      const breaker = system.get(`breaker:${input.name}`) as BreakerActor | undefined;
+      if (!breaker) throw new Error(`no circuit breaker running for connector ${input.name}`);
+      return runPoll(deps, input, breaker, signal);
+    })();
+    return deps.inFlight ? deps.inFlight.track(poll) : poll;
   });
+}
+
+/** One poll of connector `input.name`, abandoned (rejecting with the signal's reason) once `signal` is aborted. */
+export async function runPoll(deps: PollDeps, input: PollInput, breaker: BreakerActor, signal: AbortSignal): Promise<PollOutcome> {
+  const now = deps.now ?? Date.now;
+  const entry = deps.sources.get(input.name);
+  if (!entry) throw new Error(`no source registered for connector ${input.name}`);
+  const cursor = await deps.cursors.get(input.name);
+  signal.throwIfAborted();
+  const { events, nextCursor } = await entry.source.poll({
+    cursor,
+    webhooks: input.webhooks,
+    signal,
+    guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now, signal),
+  });
+  let queued = 0;
+  for (let i = 0; i < events.length; i += entry.batchSize) {
+    // Checked right before each enqueue and before the cursor write: an abandoned poll leaves no trace after its abort.
+    signal.throwIfAborted();
+    queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
+  }
+  // An idle poll (a 304, no change) leaves the cursor as it was: no write.
+  if (JSON.stringify(nextCursor) !== JSON.stringify(cursor)) {
+    signal.throwIfAborted();
+    await deps.cursors.set(input.name, nextCursor);
+  }
+  return { received: events.length, queued, syncedAt: new Date(now()).toISOString() };
 }

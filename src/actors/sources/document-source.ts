@@ -1,8 +1,12 @@
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { WebhookMessage } from '../../machines/connector.machine.ts';
 
-/** Runs one call to the source through the connector's circuit breaker. */
-export type GuardedCall = <T>(call: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one call to the source through the connector's circuit breaker. The call gets the signal to hand to its
+ * request (octokit's `request.signal`, `fetch`'s `signal`): aborted when the poll is abandoned. Once the poll is
+ * abandoned, the guard refuses every further call without touching the source.
+ */
+export type GuardedCall = <T>(call: (signal?: AbortSignal) => Promise<T>) => Promise<T>;
 
 /** What a source is given for one poll. */
 export interface PollRequest {
@@ -12,6 +16,11 @@ export interface PollRequest {
   webhooks: WebhookMessage[];
   /** Every call that touches the source goes through this. */
   guard: GuardedCall;
+  /**
+   * Aborted when the poll is abandoned (the connector stopped, paused under backpressure, or its breaker opened):
+   * the poll should stop at once; whatever it returns or throws afterwards is ignored.
+   */
+  signal: AbortSignal;
 }
 
 /** What one poll found: the events, and the cursor to save once they are all enqueued. */

@@ -8,6 +8,7 @@ import { canBufferWebhook, type WebhookMessage } from '../../machines/webhook-bu
 import { workerMachine } from '../../machines/worker.machine.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
 import { createPollLogic } from '../connector/create-poll-logic.ts';
+import { PollsInFlight } from '../connector/polls-in-flight.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import { createEventProcessor } from '../pipeline/process-event.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
@@ -83,6 +84,8 @@ export class ConnectorManager {
   private readonly logger: Logger;
   /** How each connector's last poll ended, for health. */
   private readonly pollOutcomes = new PollOutcomes();
+  /** Polls running now: a graceful stop aborts them and waits for them to end before closing the backends. */
+  private readonly polls = new PollsInFlight();
   /** The wait last chosen for an actor's retry or back-off delay, by systemId, for the log line that announces it. */
   private readonly delays = new Map<string, number>();
   private backends?: Backends;
@@ -253,8 +256,9 @@ export class ConnectorManager {
   }
 
   /**
-   * Graceful stop: no more polling, workers finish and acknowledge the batch in hand (up to `timeoutMs`), then the
-   * actors stop and the backends close. Events not acknowledged by then stay leased and return to the queue.
+   * Graceful stop: no more polling (polls in flight are aborted, and waited for: they enqueue nothing and save no
+   * cursor after the abort), workers finish and acknowledge the batch in hand (up to `timeoutMs`), then the actors stop
+   * and the backends close. Events not acknowledged by then stay leased and return to the queue.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.starting) return;
@@ -263,9 +267,11 @@ export class ConnectorManager {
     const actor = this.actor!;
     actor.send({ type: 'STOP' });
     const workers = Object.entries(actor.getSnapshot().children).filter(([id]) => id.startsWith('worker-'));
-    await Promise.all(
-      workers.map(([, ref]) => waitFor(ref as AnyActorRef, (s) => s.status === 'done', { timeout: timeoutMs }).catch(() => undefined)),
-    );
+    await Promise.all([
+      ...workers.map(([, ref]) => waitFor(ref as AnyActorRef, (s) => s.status === 'done', { timeout: timeoutMs }).catch(() => undefined)),
+      // STOP left `polling`, so xstate aborted each poll's signal; a poll stuck in an unabortable call is not waited for past the timeout.
+      withinMs(this.polls.settled(), timeoutMs),
+    ]);
     actor.stop();
     await this.backends?.close();
   }
@@ -278,7 +284,7 @@ export class ConnectorManager {
     const logic = connectorManagerMachine.provide({
       actors: {
         connector: connectorMachine.provide({
-          actors: { poll: createPollLogic({ sources: this.sources, cursors, queue }) },
+          actors: { poll: createPollLogic({ sources: this.sources, cursors, queue, inFlight: this.polls }) },
           delays: {
             // Full jitter: a random wait up to the exponential ceiling, so connectors that failed together retry apart.
             retryBackoff: ({ context }) => this.delayChosen(`connector:${context.name}`, random() * retryCeilingMs(context.backoffBaseMs, context.attempt)),
@@ -333,4 +339,11 @@ export class ConnectorManager {
     if (!entry?.source.watch || !this.actor) return;
     this.stopWatchers.push(entry.source.watch(() => this.connector(name)?.pollNow()));
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

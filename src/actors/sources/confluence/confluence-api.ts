@@ -35,7 +35,7 @@ export function guardedApi(
   const keyOfId = (id: string) => [...spaceIds].find(([, v]) => v === id)?.[0] ?? '';
   const idOfKey = async (key: string): Promise<string> => {
     if (!spaceIds.has(key)) {
-      for (const space of await guard(() => client.spaceIds(options.spaces))) spaceIds.set(space.key, String(space.id));
+      for (const space of await guard((signal) => client.spaceIds(options.spaces, signal))) spaceIds.set(space.key, String(space.id));
     }
     const id = spaceIds.get(key);
     if (id === undefined) {
@@ -46,25 +46,25 @@ export function guardedApi(
   return {
     async spaceContent(spaceKey, type, bare, next) {
       if (options.flavor === 'datacenter') {
-        const listed = await guard(() => client.v1SpaceContent(spaceKey, type, bare, next));
+        const listed = await guard((signal) => client.v1SpaceContent(spaceKey, type, bare, next, signal));
         return { pages: listed.results.map((c) => fromV1({ space: { key: spaceKey }, ...c }, listed.base)), next: listed.next };
       }
       const id = await idOfKey(spaceKey);
-      const listed = await guard(() => client.v2SpaceContent(id, type, bare, next));
+      const listed = await guard((signal) => client.v2SpaceContent(id, type, bare, next, signal));
       return { pages: listed.results.map((p) => fromV2(p, type, spaceKey, listed.base)), next: listed.next };
     },
     async search(cql, next) {
-      const listed = await guard(() => client.search(cql, next));
+      const listed = await guard((signal) => client.search(cql, next, signal));
       return { pages: listed.results.map((c) => fromV1(c, listed.base)), next: listed.next };
     },
     async content(id, type) {
       if (options.flavor === 'datacenter') {
-        const found = await guard(() => client.v1Content(id));
+        const found = await guard((signal) => client.v1Content(id, signal));
         return found ? fromV1(found, base) : null;
       }
       // The space ids tell whether the page is in a configured space; a missing space only matters to listings.
       if (spaceIds.size === 0) await idOfKey(options.spaces[0]!).catch((error: unknown) => swallowPermanent(error));
-      const found = await guard(() => client.v2Content(id, type));
+      const found = await guard((signal) => client.v2Content(id, type, signal));
       return found ? fromV2(found, type, keyOfId(String(found.spaceId)), base) : null;
     },
   };

@@ -58,15 +58,15 @@ export class GithubClient {
     return this.budgetState;
   }
 
-  async defaultBranch(): Promise<string> {
-    const { data } = await this.call('GET /repos/{owner}/{repo}', {});
+  async defaultBranch(signal?: AbortSignal): Promise<string> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}', {}, {}, signal);
     return (data as { default_branch: string }).default_branch;
   }
 
   /** The branch head, conditionally: an unchanged head answers 304, which GitHub does not count against the limit. */
-  async head(branch: string, etag: string | null): Promise<HeadAnswer> {
+  async head(branch: string, etag: string | null, signal?: AbortSignal): Promise<HeadAnswer> {
     try {
-      const { data, headers } = await this.call('GET /repos/{owner}/{repo}/commits/{ref}', { ref: branch }, etag ? { 'if-none-match': etag } : {});
+      const { data, headers } = await this.call('GET /repos/{owner}/{repo}/commits/{ref}', { ref: branch }, etag ? { 'if-none-match': etag } : {}, signal);
       const commit = data as { sha: string; commit: { tree: { sha: string } } };
       return { notModified: false, sha: commit.sha, treeSha: commit.commit.tree.sha, etag: (headers.etag as string | undefined) ?? null };
     } catch (error) {
@@ -78,15 +78,15 @@ export class GithubClient {
     }
   }
 
-  async tree(sha: string, recursive: boolean): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
-    const { data } = await this.call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
+  async tree(sha: string, recursive: boolean, signal?: AbortSignal): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) }, {}, signal);
     const tree = data as { tree: TreeEntry[]; truncated: boolean };
     return { entries: tree.tree, truncated: tree.truncated };
   }
 
-  async compare(base: string, head: string): Promise<CompareAnswer> {
+  async compare(base: string, head: string, signal?: AbortSignal): Promise<CompareAnswer> {
     try {
-      const { data } = await this.call('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${base}...${head}` });
+      const { data } = await this.call('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${base}...${head}` }, {}, signal);
       return { missing: false, files: (data as { files?: ComparedFile[] }).files ?? [] };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return { missing: true };
@@ -94,13 +94,14 @@ export class GithubClient {
     }
   }
 
-  async blob(sha: string): Promise<{ size: number; content: string }> {
-    const { data } = await this.call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha });
+  async blob(sha: string, signal?: AbortSignal): Promise<{ size: number; content: string }> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha }, {}, signal);
     const blob = data as { size: number; content: string; encoding: string };
     return { size: blob.size, content: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
   }
 
-  private async call(route: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+  /** One request; `signal` (the poll's) aborts it along with the request timeout. */
+  private async call(route: string, params: Record<string, string>, headers: Record<string, string> = {}, signal?: AbortSignal) {
     const { remaining, resetAt } = this.budgetState;
     const now = this.now();
     if (remaining !== null && resetAt !== null && remaining < this.options.rateLimitReserve && resetAt > now) {
@@ -113,7 +114,7 @@ export class GithubClient {
         repo: this.options.repo,
         ...params,
         headers,
-        request: { signal: AbortSignal.timeout(this.options.requestTimeoutMs) },
+        request: { signal: withTimeout(signal, this.options.requestTimeoutMs) },
       });
       this.budgetState = updateBudget(this.budgetState, response.headers as Headers);
       return response;
@@ -143,4 +144,10 @@ export class GithubClient {
   private get repoName(): string {
     return `${this.options.owner}/${this.options.repo}`;
   }
+}
+
+/** The request's signal: aborted by the caller's signal, if any, or after `timeoutMs`. */
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }

@@ -41,10 +41,10 @@ export class GithubSource implements DocumentSource {
 
   async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
     const previous = cursor as GithubCursor | null;
-    const branch = this.options.branch ?? previous?.branch ?? (await guard(() => this.client.defaultBranch()));
+    const branch = this.options.branch ?? previous?.branch ?? (await guard((signal) => this.client.defaultBranch(signal)));
     const sameBranch = previous?.branch === branch;
     const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
-    const head = await guard(() => this.client.head(branch, sameBranch && !forced ? previous.etag : null));
+    const head = await guard((signal) => this.client.head(branch, sameBranch && !forced ? previous.etag : null, signal));
     if (head.notModified) return { events: [], nextCursor: previous };
     const next = (blobs: Record<string, string>): GithubCursor => ({ branch, head: head.sha, etag: head.etag, blobs });
     if (!previous || !sameBranch) {
@@ -88,7 +88,7 @@ export class GithubSource implements DocumentSource {
 
   /** The compare API's view of the change, or null when it cannot be trusted (cut short, or the base is gone). */
   private async compare(previous: GithubCursor, head: string, guard: GuardedCall): Promise<Changes | null> {
-    const answer = await guard(() => this.client.compare(previous.head, head));
+    const answer = await guard((signal) => this.client.compare(previous.head, head, signal));
     if (answer.missing || answer.files.length >= COMPARE_FILE_CAP) return null;
     const changes: Changes = { removed: [], upserted: [] };
     for (const file of answer.files) {
@@ -121,7 +121,7 @@ export class GithubSource implements DocumentSource {
         this.skipTooLarge(file.path, file.size);
         continue;
       }
-      const blob = await guard(() => this.client.blob(file.sha));
+      const blob = await guard((signal) => this.client.blob(file.sha, signal));
       if (blob.size > this.options.maxFileBytes) {
         this.skipTooLarge(file.path, blob.size);
         continue;

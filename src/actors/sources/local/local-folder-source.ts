@@ -42,11 +42,12 @@ export class LocalFolderSource implements DocumentSource {
 
   async poll({ cursor, guard }: PollRequest): Promise<PollResult> {
     const previous = (cursor as LocalCursor | null)?.files ?? {};
+    // Each step goes through the guard, which refuses to start once the poll is abandoned: the walk stops there.
     const paths = await guard(() => this.listDocuments());
     const files: Record<string, FileMark> = {};
     const events: IngestionEvent[] = [];
     for (const path of paths) {
-      const mark = await guard(() => this.markOf(path, previous[path]));
+      const mark = await guard((signal) => this.markOf(path, previous[path], signal));
       if (!mark) continue; // vanished between listing and reading: the next poll sees it gone
       files[path] = mark.mark;
       const before = previous[path];
@@ -96,12 +97,12 @@ export class LocalFolderSource implements DocumentSource {
   }
 
   /** The file's mark, reading it only when size or mtime moved; undefined when it vanished meanwhile. */
-  private async markOf(path: string, before: FileMark | undefined): Promise<{ mark: FileMark; content?: string } | undefined> {
+  private async markOf(path: string, before: FileMark | undefined, signal?: AbortSignal): Promise<{ mark: FileMark; content?: string } | undefined> {
     const full = join(this.options.root, path);
     try {
       const info = await stat(full);
       if (before && before.mtimeMs === info.mtimeMs && before.size === info.size) return { mark: before };
-      const content = await readFile(full, 'utf8');
+      const content = await readFile(full, { encoding: 'utf8', signal });
       const hash = createHash('sha256').update(content).digest('hex');
       return { mark: { mtimeMs: info.mtimeMs, size: info.size, hash }, content };
     } catch (error) {

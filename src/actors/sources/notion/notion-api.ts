@@ -16,13 +16,13 @@ export interface NotionApi {
 /** Wraps every client call in `guard`, so a poll cannot reach Notion around the breaker. */
 export function guardedApi(client: NotionClient, guard: GuardedCall): NotionApi {
   return {
-    search: (c) => guard(() => client.search(c)),
-    page: (id) => guard(() => client.page(id)),
-    block: (id) => guard(() => client.block(id)),
-    children: (id, c) => guard(() => client.children(id, c)),
-    queryDataSource: (id, since, c) => guard(() => client.queryDataSource(id, since, c)),
-    dataSource: (id) => guard(() => client.dataSource(id)),
-    database: (id) => guard(() => client.database(id)),
+    search: (c) => guard((signal) => client.search(c, signal)),
+    page: (id) => guard((signal) => client.page(id, signal)),
+    block: (id) => guard((signal) => client.block(id, signal)),
+    children: (id, c) => guard((signal) => client.children(id, c, signal)),
+    queryDataSource: (id, since, c) => guard((signal) => client.queryDataSource(id, since, c, signal)),
+    dataSource: (id) => guard((signal) => client.dataSource(id, signal)),
+    database: (id) => guard((signal) => client.database(id, signal)),
   };
 }
 

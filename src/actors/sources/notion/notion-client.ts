@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, LogLevel } from '@notionhq/client';
 import { classifyNotionError, isNotFound } from './notion-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
@@ -18,6 +19,8 @@ export class NotionClient {
   readonly pacer: RequestPacer;
   /** Rate-limit answers seen (429/529), for health. */
   readonly counters = { rate_limited: 0 };
+  /** The signal of the call in progress: the SDK takes none, so its `fetch` is wrapped to pass this one on. */
+  private readonly callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
   constructor(
     private readonly connector: string,
@@ -34,13 +37,13 @@ export class NotionClient {
       retry: false,
       logLevel: LogLevel.ERROR,
       logger: () => {},
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      fetch: this.fetchWithSignal(fetchImpl ?? fetch),
     });
   }
 
   /** Pages shared with the integration, most recently edited first. */
-  search(startCursor?: string): Promise<NotionList<NotionPage>> {
-    return this.call(() =>
+  search(startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+    return this.call(signal, () =>
       this.client.search({
         filter: { property: 'object', value: 'page' },
         sort: { timestamp: 'last_edited_time', direction: 'descending' },
@@ -51,9 +54,9 @@ export class NotionClient {
   }
 
   /** One page, or null when it does not exist or is not shared (404). */
-  async page(pageId: string): Promise<NotionPage | null> {
+  async page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
     try {
-      return await this.call(() => this.client.pages.retrieve({ page_id: pageId }));
+      return await this.call(signal, () => this.client.pages.retrieve({ page_id: pageId }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -61,9 +64,9 @@ export class NotionClient {
   }
 
   /** One block (to walk up from a page nested in a block), or null when it is gone. */
-  async block(blockId: string): Promise<NotionBlock | null> {
+  async block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
     try {
-      return await this.call(() => this.client.blocks.retrieve({ block_id: blockId }));
+      return await this.call(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -71,15 +74,15 @@ export class NotionClient {
   }
 
   /** One page of a block's children. */
-  children(blockId: string, startCursor?: string): Promise<NotionList<NotionBlock>> {
-    return this.call(() =>
+  children(blockId: string, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionBlock>> {
+    return this.call(signal, () =>
       this.client.blocks.children.list({ block_id: blockId, page_size: this.options.pageSize, ...(startCursor ? { start_cursor: startCursor } : {}) }),
     );
   }
 
   /** One page of a data source's rows, those edited on or after `since` when given. */
-  queryDataSource(dataSourceId: string, since: string | null, startCursor?: string): Promise<NotionList<NotionPage>> {
-    return this.call(() =>
+  queryDataSource(dataSourceId: string, since: string | null, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+    return this.call(signal, () =>
       this.client.dataSources.query({
         data_source_id: dataSourceId,
         page_size: this.options.pageSize,
@@ -90,9 +93,9 @@ export class NotionClient {
   }
 
   /** A data source, or null when it does not exist or is not shared. */
-  async dataSource(dataSourceId: string): Promise<NotionDataSource | null> {
+  async dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
     try {
-      return await this.call(() => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
+      return await this.call(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -100,23 +103,36 @@ export class NotionClient {
   }
 
   /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
-  async database(databaseId: string): Promise<NotionDatabase | null> {
+  async database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
     try {
-      return await this.call(() => this.client.databases.retrieve({ database_id: databaseId }));
+      return await this.call(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
     }
   }
 
-  private async call<T>(request: () => Promise<unknown>): Promise<T> {
+  private async call<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T> {
     await this.pacer.take();
+    // The pacer may have waited: an abandoned poll sends nothing.
+    signal?.throwIfAborted();
     try {
-      return (await request()) as T;
+      return (await this.callSignal.run(signal, request)) as T;
     } catch (error) {
       const classified = classifyNotionError(this.connector, error);
       if ((error as { status?: number }).status === 429 || (error as { status?: number }).status === 529) this.counters.rate_limited++;
       throw classified;
     }
+  }
+
+  /**
+   * The SDK's fetch, with the signal of the call in progress: @notionhq/client 5.x accepts no per-request signal
+   * (its `timeoutMs` only stops waiting; it does not abort the request).
+   */
+  private fetchWithSignal(fetchImpl: typeof fetch): typeof fetch {
+    return (input, init) => {
+      const signal = this.callSignal.getStore();
+      return fetchImpl(input, signal ? { ...init, signal } : init);
+    };
   }
 }

@@ -31,7 +31,7 @@ export function confluencePoller(source: ConfluenceSource, threshold = 3, timeou
     breaker,
     state,
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
-      const result = await source.poll({ cursor: state.cursor, webhooks, guard: (call) => callThroughBreaker(breaker, 'confluence', call, (e) => source.isOutage(e)) });
+      const result = await source.poll({ cursor: state.cursor, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'confluence', call, (e) => source.isOutage(e)) });
       state.cursor = result.nextCursor;
       return result;
     },

@@ -26,7 +26,7 @@ function poller(source: GithubSource, threshold = 3, timeoutMs = 60_000, clock?:
   return {
     breaker,
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
-      const result = await source.poll({ cursor, webhooks, guard: (call) => callThroughBreaker(breaker, 'gh', call, (e) => source.isOutage(e)) });
+      const result = await source.poll({ cursor, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'gh', call, (e) => source.isOutage(e)) });
       cursor = result.nextCursor;
       return result;
     },

@@ -24,7 +24,7 @@ export function notionPoller(source: NotionSource, threshold = 3, timeoutMs = 60
     breaker,
     state,
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
-      const result = await source.poll({ cursor: state.cursor, webhooks, guard: (call) => callThroughBreaker(breaker, 'notion', call, (e) => source.isOutage(e)) });
+      const result = await source.poll({ cursor: state.cursor, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'notion', call, (e) => source.isOutage(e)) });
       state.cursor = result.nextCursor;
       return result;
     },
