@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Cluster, Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { inject } from 'vitest';
 import type { IngestionQueue, QueueOptions } from '../../src/actors/queue/ingestion-queue.ts';
 import { RedisQueue } from '../../src/actors/queue/redis-queue.ts';
@@ -37,38 +37,74 @@ export function testQueueOptions(overrides: Partial<QueueOptions> = {}): QueueOp
   };
 }
 
-/** One entry per backend; the Redis one is null when the run has no Redis (the suite then skips loudly). */
+/** How a Redis harness reaches the server: standalone, or the masters of a Redis Cluster. */
+interface RedisTarget {
+  /** A client for commands; `connectionName` names every connection it opens (CLIENT LIST shows it). */
+  connect(connectionName?: string): Redis | Cluster;
+  /** The servers that may hold the queue's slot, to ask CLIENT LIST. */
+  servers(client: Redis | Cluster): (Redis | Cluster)[];
+}
+
+const standalone: RedisTarget = {
+  connect: (connectionName) => new Redis(inject('redisUrl'), { connectionName }),
+  servers: (client) => [client],
+};
+
+const clusterNodes = () =>
+  inject('redisClusterNodes')
+    .split(',')
+    .map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) }));
+
+const cluster: RedisTarget = {
+  connect: (connectionName) => new Cluster(clusterNodes(), { redisOptions: { connectionName } }),
+  servers: (client) => (client as Cluster).nodes('master'),
+};
+
+/** A RedisQueue harness on `target`. */
+async function createRedisHarness(target: RedisTarget, overrides: Partial<QueueOptions> | undefined): Promise<QueueHarness> {
+  const clock = { now: 1_700_000_000_000 };
+  const options = { ...testQueueOptions(overrides), now: overrides?.now ?? (() => clock.now) };
+  const redis = target.connect();
+  const blockingName = `claim-${randomUUID()}`;
+  const blocking = target.connect(blockingName);
+  const queue = new RedisQueue(redis, blocking, options);
+  return {
+    queue,
+    clock,
+    redis,
+    pushRaw: async (entry) => void (await redis.rpush(options.name, entry)),
+    async claimWaiting() {
+      // CLIENT LIST flags a client blocked in BLMOVE with `b`; asking until it does is a wait for a fact, not a sleep.
+      const isBlocked = async () => {
+        for (const server of target.servers(redis)) {
+          const lines = String(await server.client('LIST')).split('\n');
+          if (lines.some((l) => l.includes(`name=${blockingName} `) && /flags=\w*b/.test(l))) return true;
+        }
+        return false;
+      };
+      while (!(await isBlocked())) await new Promise((resolve) => setImmediate(resolve));
+    },
+    async dispose() {
+      await queue.clear();
+      // clear() keeps the sequence counter on purpose (sequences never go back); a test queue drops it too.
+      await redis.del(`{${options.name}}:seq`);
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** One entry per backend; a Redis one is unavailable when the run has no such server (its suites then skip loudly). */
 export const queueBackends: { name: string; available: boolean; create(o?: Partial<QueueOptions>): Promise<QueueHarness> }[] = [
   {
     name: 'redis',
     available: inject('redisUrl') !== '',
-    async create(overrides) {
-      const clock = { now: 1_700_000_000_000 };
-      const options = { ...testQueueOptions(overrides), now: overrides?.now ?? (() => clock.now) };
-      const redis = new Redis(inject('redisUrl'), { lazyConnect: false });
-      const blocking = redis.duplicate();
-      const blockingName = `claim-${randomUUID()}`;
-      await blocking.client('SETNAME', blockingName);
-      const queue = new RedisQueue(redis, blocking, options);
-      return {
-        queue,
-        clock,
-        redis,
-        pushRaw: async (entry) => void (await redis.rpush(options.name, entry)),
-        async claimWaiting() {
-          // CLIENT LIST flags a client blocked in BLMOVE with `b`; asking until it does is a wait for a fact, not a sleep.
-          const isBlocked = async () => String(await redis.client('LIST')).split('\n').some((l) => l.includes(`name=${blockingName} `) && /flags=\w*b/.test(l));
-          while (!(await isBlocked())) await new Promise((resolve) => setImmediate(resolve));
-        },
-        async dispose() {
-          await queue.clear();
-          // clear() keeps the sequence counter on purpose (sequences never go back); a test queue drops it too.
-          await redis.del(`{${options.name}}:seq`);
-          await queue.close();
-          redis.disconnect();
-        },
-      };
-    },
+    create: (overrides) => createRedisHarness(standalone, overrides),
+  },
+  {
+    name: 'redis-cluster',
+    available: inject('redisClusterNodes') !== '',
+    create: (overrides) => createRedisHarness(cluster, overrides),
   },
   {
     name: 'sqlite',

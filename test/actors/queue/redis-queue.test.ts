@@ -50,6 +50,16 @@ for (const backend of queueBackends.filter((b) => b.name.startsWith('redis'))) {
       expect(await redis.hlen(keys.holders)).toBe(0);
     });
 
+    it.skipIf(backend.name !== 'redis-cluster')('keeps every key of a queue in the slot of its list, ingestion:queue included', async () => {
+      harness = await backend.create();
+      const redis = harness.redis as NonNullable<QueueHarness['redis']>;
+      for (const name of [harness.queue.name, 'ingestion:queue']) {
+        const slots = new Set<unknown>();
+        for (const key of Object.values(redisQueueKeys(name))) slots.add(await redis.call('CLUSTER', 'KEYSLOT', key));
+        expect(slots.size).toBe(1);
+      }
+    });
+
     it('adopts a JSON entry a foreign producer pushed to the list', async () => {
       harness = await backend.create();
       await harness.pushRaw(JSON.stringify(upsertEvent('foreign.md')));
