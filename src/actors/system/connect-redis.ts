@@ -28,3 +28,26 @@ export function connectRedis(config: InletConfig, logger: Logger): Redis | null 
   });
   return redis;
 }
+
+/**
+ * Resolves true once `redis` is ready (connected and, with a password, authenticated), or false when it is not within
+ * `timeoutMs` or its connection ended for good. Never rejects: the caller starts either way, and health shows Redis
+ * unreachable while the client keeps reconnecting.
+ */
+export function whenRedisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('end', onEnd);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const onEnd = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once('ready', onReady);
+    redis.once('end', onEnd);
+  });
+}

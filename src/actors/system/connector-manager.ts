@@ -22,6 +22,7 @@ import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
 import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf } from './health-report.ts';
+import { whenRedisReady } from './connect-redis.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
 import { PollOutcomes } from './poll-outcomes.ts';
@@ -51,6 +52,8 @@ export interface ConnectorManagerOptions {
   logger?: Logger;
   /** Random source of the retry jitter. */
   random?: () => number;
+  /** How long start-up waits for the Redis client to connect before starting anyway (ms). Default 3000. */
+  redisReadyTimeoutMs?: number;
 }
 
 /** A connector's handle, in the runbook's terms: `manager.connector('github').circuitBreaker.getStats()`. */
@@ -277,6 +280,10 @@ export class ConnectorManager {
   }
 
   private async boot(): Promise<void> {
+    // The first poll and claim would fail on a client still connecting (no offline queue) and count as errors.
+    if (this.redis && !(await whenRedisReady(this.redis, this.options.redisReadyTimeoutMs ?? 3000))) {
+      this.logger.warn('redis not reachable at start-up; starting anyway, health shows it until it connects');
+    }
     this.backends = this.options.backends ?? (await openBackends(this.redis, this.config, this.logger));
     const { queue, cursors, graph, vector, embedder } = this.backends;
     const random = this.options.random ?? Math.random;
