@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import { describeService } from '../actors/inspect/inspector-page.ts';
 import { isLoopback } from '../actors/inspect/inspector-relay.ts';
-import { type RunningInspector, startInspector } from '../actors/inspect/start-inspector.ts';
+import type { RunningInspector } from '../actors/inspect/start-inspector.ts';
 import { createLogger } from '../actors/log/logger.ts';
-import { connectRedis } from '../actors/system/connect-redis.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { secretsOf } from '../config/load-config.ts';
@@ -39,6 +38,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   let manager: ConnectorManager | undefined;
   let inspector: RunningInspector | undefined;
   if (run.inspect) {
+    // The inspector (and its WebSocket stack) and ioredis load only when used: the embedded default stays small.
+    const { startInspector } = await import('../actors/inspect/start-inspector.ts');
     inspector = await startInspector({
       host: config.server.host,
       port: run.inspectPort,
@@ -47,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
     logger.info('Stately inspector relay listening: open it in a browser with internet access', { address: inspector.address });
   }
-  const redis = connectRedis(config, logger);
+  const redis = config.redis.url ? (await import('../actors/system/connect-redis.ts')).connectRedis(config, logger) : null;
   manager = new ConnectorManager(redis, config, {
     logger,
     inspect: inspector?.inspect,
