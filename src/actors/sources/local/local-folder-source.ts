@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
+import { createChangeDebouncer } from './debounce-changes.ts';
 
 /** What the cursor remembers of one file: enough to skip unchanged files without reading them. */
 interface FileMark {
@@ -25,11 +26,16 @@ export interface LocalFolderOptions {
   root: string;
   /** File extensions that are documents. Default `.md`, `.mdx`. */
   extensions: string[];
+  /** Longest the watcher holds changes under continuous writes before asking for a poll (ms). Default 2000. */
+  maxDebounceMs?: number;
   /** Clock for `updatedAt` stamps of deletes. */
   now?: () => number;
 }
 
+/** Quiet time after a file event before the watcher asks for a poll (ms). */
 const WATCH_DEBOUNCE_MS = 150;
+/** Default of `metadata.max_debounce_seconds`, in ms. */
+export const DEFAULT_MAX_DEBOUNCE_MS = 2000;
 
 /**
  * A folder of Markdown files as a document source. Each poll walks the folder, compares size and mtime with the
@@ -65,20 +71,17 @@ export class LocalFolderSource implements DocumentSource {
   }
 
   watch(onChange: () => void): () => void {
-    let timer: NodeJS.Timeout | undefined;
+    const debouncer = createChangeDebouncer({ waitMs: WATCH_DEBOUNCE_MS, maxWaitMs: this.options.maxDebounceMs ?? DEFAULT_MAX_DEBOUNCE_MS }, onChange);
     let watcher: FSWatcher | undefined;
     try {
-      watcher = watch(this.options.root, { recursive: true }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(onChange, WATCH_DEBOUNCE_MS);
-      });
+      watcher = watch(this.options.root, { recursive: true }, () => debouncer.signal());
       // A watcher error (folder removed) must not crash the process; polling still covers the folder.
       watcher.on('error', () => watcher?.close());
     } catch {
       // The folder may not exist yet; the poll reports that through the breaker.
     }
     return () => {
-      clearTimeout(timer);
+      debouncer.stop();
       watcher?.close();
     };
   }

@@ -7,5 +7,5 @@ import { localMetadataSchema } from './local-metadata.ts';
 /** A local connector's settings from `connectors.<name>.metadata`; throws a `ConfigError` naming a bad key. */
 export function localFolderOptionsOf(name: string, config: ConnectorConfig): LocalFolderOptions {
   const m = parseMetadata(localMetadataSchema, name, config.metadata);
-  return { name, root: resolve(m.path), extensions: m.patterns };
+  return { name, root: resolve(m.path), extensions: m.patterns, maxDebounceMs: m.max_debounce_seconds * 1000 };
 }

@@ -7,8 +7,13 @@ const optionsOf = (metadata: Record<string, unknown>) => localFolderOptionsOf('d
 
 describe('local folder options', () => {
   it('resolves the folder and keeps .md and .mdx by default', () => {
-    expect(optionsOf({ path: './docs' })).toEqual({ name: 'docs', root: resolve('./docs'), extensions: ['.md', '.mdx'] });
+    expect(optionsOf({ path: './docs' })).toEqual({ name: 'docs', root: resolve('./docs'), extensions: ['.md', '.mdx'], maxDebounceMs: 2000 });
     expect(optionsOf({ path: '/srv/docs', patterns: ['.TXT'] }).extensions).toEqual(['.txt']);
+  });
+
+  it('reads max_debounce_seconds in seconds, and refuses a wait that is not above 0', () => {
+    expect(optionsOf({ path: './docs', max_debounce_seconds: 0.5 }).maxDebounceMs).toBe(500);
+    expect(() => optionsOf({ path: './docs', max_debounce_seconds: 0 })).toThrow('connectors.docs.metadata.max_debounce_seconds');
   });
 
   it('names a missing path and an unknown key', () => {
