@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fileExtensions, requiredText, seconds } from '../../../config/config-fields.ts';
+import { fileExtensions, optionalNumberIn, requiredText } from '../../../config/config-fields.ts';
 
 /** `metadata` of a local folder connector. */
 export const localMetadataSchema = z.strictObject({
@@ -7,8 +7,9 @@ export const localMetadataSchema = z.strictObject({
   path: requiredText('required, the folder to watch'),
   /** File extensions that are documents. Default `[.md, .mdx]`. */
   patterns: fileExtensions(),
+  // Left undefined when absent (local-options.ts applies the default), so a parsed section shows only what was set.
   /** Longest the file watcher holds changes while files keep being written, seconds; a poll follows at least this often. Default 2. */
-  max_debounce_seconds: seconds(2),
+  max_debounce_seconds: optionalNumberIn({ min: 0, above: true }),
 });
 
 /** A local connector's validated metadata. */
