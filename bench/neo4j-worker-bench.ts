@@ -71,7 +71,8 @@ async function removeDocuments(neo4j: ExternalNeo4j, events: IngestionEvent[]): 
   try {
     const backends = await openBackends(null, createBenchConfig({ storagePath: join(dir.path, 'inlet.db'), neo4j }));
     try {
-      for (const e of events) await backends.graph.deleteDocument(e.docId);
+      // The highest version there is: clean-up must win over every change the run wrote.
+      for (const e of events) await backends.graph.deleteDocument(e.docId, Number.MAX_SAFE_INTEGER);
     } finally {
       await backends.close();
     }

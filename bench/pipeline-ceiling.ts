@@ -18,8 +18,11 @@ export async function benchPipelineCeiling(events: IngestionEvent[], deadline: D
     // Batches of worker.batch_size (100), as the worker hands them to processMany, without the queue around it.
     for (let i = 0; i < events.length; i += 100) {
       deadline.check(() => `${i}/${events.length} documents processed`);
-      const outcomes = await processor.processMany(events.slice(i, i + 100));
-      if (outcomes.some((o) => o !== null)) throw new Error(`pipeline failed: ${outcomes.find((o) => o !== null)?.message}`);
+      const batch = events.slice(i, i + 100);
+      // Versions as the queue's sequences would be: one per event, increasing.
+      const outcomes = await processor.processMany(batch, batch.map((_, j) => i + j + 1));
+      const failure = outcomes.find((o) => o !== null);
+      if (failure !== undefined) throw new Error(`pipeline failed: ${failure instanceof Error ? failure.message : failure}`);
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);

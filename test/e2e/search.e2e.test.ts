@@ -76,7 +76,8 @@ describe.skipIf(!setup.available)(`search over what was ingested, on ${setup.nam
     expect((await search('upload the release to the registry')).results.every((r) => r.document.id !== 'docs:release.md')).toBe(true);
     if (qdrant) expect(qdrant.violations).toEqual([]);
     // Clean up through the public API, so a shared Neo4j is left as found.
-    for (const id of ['docs:install.md', 'docs:rollback.md']) await graph.deleteDocument(id);
+    // The highest version: the clean-up must win over every change the service wrote (issue 11's fence).
+    for (const id of ['docs:install.md', 'docs:rollback.md']) await graph.deleteDocument(id, Number.MAX_SAFE_INTEGER);
   });
 });
 }

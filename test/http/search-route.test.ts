@@ -61,7 +61,7 @@ async function ingested(embedder: Embedder): Promise<SearchFn> {
   await vector.init(embedder.dimension);
   const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
   for (const doc of DOCS) {
-    await processor.process(upsertEvent(doc.path, { source: doc.source, docId: `${doc.source}:${doc.path}`, id: `${doc.source}:${doc.path}:1`, content: doc.content }));
+    await processor.process(upsertEvent(doc.path, { source: doc.source, docId: `${doc.source}:${doc.path}`, id: `${doc.source}:${doc.path}:1`, content: doc.content }), 1);
   }
   return (query) => searchDocuments({ embedder, vector, graph }, query);
 }
@@ -123,7 +123,7 @@ describe('GET /search', () => {
     await graph.init();
     await vector.init(embedder.dimension);
     const long = `# Big\n\n${Array.from({ length: 6 }, (_, i) => `## Part ${i}\n\nDeploy step ${i}.\n`).join('\n')}`;
-    await createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 }).process(upsertEvent('big.md', { content: long }));
+    await createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 }).process(upsertEvent('big.md', { content: long }), 1);
     const neighbours = vi.spyOn(graph, 'neighbours');
     const result = await searchDocuments({ embedder, vector, graph }, { q: 'deploy step', k: 5 });
     expect(result.results.length).toBeGreaterThan(1);

@@ -53,10 +53,19 @@ export type SearchFn = (query: SearchQuery) => Promise<SearchResult>;
 /**
  * Embeds the query, takes the `k` nearest chunks and adds each chunk's document neighbours from the graph. The
  * document fields come from the vector payload; the graph is asked once per document, however many of its chunks hit.
+ * A hit whose version is not the graph's current version of its document (an older change, a deleted document, one the
+ * graph does not know) is dropped: the stores fence their writes (issue 11), and this keeps a stale point that is
+ * still on its way out of a vector store without conditional writes (Qdrant) from ever being shown. So fewer than
+ * `k` hits may come back.
  */
 export async function searchDocuments({ embedder, vector, graph }: SearchDeps, { q, k = 10, source }: SearchQuery): Promise<SearchResult> {
   const [queryVector] = await embedder.embed([q]);
-  const hits = await vector.search(queryVector, k, source === undefined ? {} : { source });
+  const found = await vector.search(queryVector, k, source === undefined ? {} : { source });
+  const current = found.length === 0 ? new Map() : await graph.appliedVersions(found.map((h) => h.docId));
+  const hits = found.filter((hit) => {
+    const applied = current.get(hit.docId);
+    return applied !== undefined && !applied.deleted && applied.version === hit.version;
+  });
   const neighbours = new Map<string, ReturnType<GraphStore['neighbours']>>();
   const neighboursOf = (docId: string) => {
     let pending = neighbours.get(docId);

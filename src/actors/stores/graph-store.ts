@@ -1,4 +1,5 @@
 import type { DocumentMetadata } from '../../model/ingestion-event.ts';
+import type { AppliedVersion, WriteResult } from './document-version.ts';
 
 /** A document as the graph holds it; `id` is stable across content changes (source + native id or path). */
 export interface DocumentRecord {
@@ -41,19 +42,28 @@ export interface StoredDocument extends DocumentRecord {
   linksTo: string[];
 }
 
-/** One write of a batch. */
-export type GraphWrite = { kind: 'upsert'; document: DocumentRecord; chunks: ChunkRecord[]; linksTo: string[] } | { kind: 'delete'; docId: string };
+/** One write of a batch; `version` orders the changes to one document (`document-version.ts`). */
+export type GraphWrite =
+  | { kind: 'upsert'; version: number; document: DocumentRecord; chunks: ChunkRecord[]; linksTo: string[] }
+  | { kind: 'delete'; version: number; docId: string };
 
-/** The graph side of the knowledge base: documents, chunks, links and hierarchy. */
+/**
+ * The graph side of the knowledge base: documents, chunks, links and hierarchy. Writes are fenced per document: each
+ * applies only when its `version` is at least the version of the last change applied to the document (a delete leaves
+ * a tombstone with its version), else it is a no-op answered `{ applied: false }`. The check and the write are one
+ * transaction, so two workers writing one document concurrently end with the newer change, whatever the commit order.
+ */
 export interface GraphStore {
   /** Creates tables, constraints or indexes if missing; idempotent. */
   init(): Promise<void>;
-  /** Writes the document, replaces its chunks and its outgoing links, in one transaction. Re-applying is a no-op. */
-  upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void>;
-  /** Removes the document, its chunks and its edges; a missing document is not an error. */
-  deleteDocument(docId: string): Promise<void>;
-  /** Optional: applies several writes at once (all or none), where the store can do that cheaper than one by one. */
-  applyBatch?(writes: GraphWrite[]): Promise<void>;
+  /** Writes the document, replaces its chunks and its outgoing links, in one transaction, unless a newer change is applied. Re-applying is a no-op. */
+  upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[], version: number): Promise<WriteResult>;
+  /** Removes the document, its chunks and its edges and records a tombstone, unless a newer change is applied; a missing document is not an error. */
+  deleteDocument(docId: string, version: number): Promise<WriteResult>;
+  /** Optional: applies several writes at once (all or none, each fenced on its own, in order), where the store can do that cheaper than one by one. */
+  applyBatch?(writes: GraphWrite[]): Promise<WriteResult[]>;
+  /** The applied version (or tombstone) of each document the store has seen; documents written before versions read as version 0. */
+  appliedVersions(docIds: string[]): Promise<Map<string, AppliedVersion>>;
   /** The document with its chunks and links, or null. */
   getDocument(docId: string): Promise<StoredDocument | null>;
   /** Existing documents this one links to, and documents linking to it. */

@@ -5,13 +5,45 @@
 // A link or parent whose target is not ingested points at a placeholder `(:Document:Pending {id})`; reads skip
 // `:Pending`, and the placeholder becomes the real document when it is upserted (same node, MERGE on id).
 // Every write sets or deletes only what differs, so re-applying an event leaves the graph as it was.
+// Ordering (issue 11): `(:DocumentVersion {id, version, deleted})`, one per document ever written, holds the version of
+// the last change applied (a tombstone when `deleted`); every write passes FENCE first, in the same transaction.
+// Tombstones are kept for good: dropping one would let an older upsert still queued (a retry in backoff, a lease about
+// to be reaped) resurrect the document. Known limit: one small node per deleted document.
 
 /** Uniqueness constraints; `IF NOT EXISTS` makes `init()` idempotent. */
 export const CONSTRAINTS = [
   'CREATE CONSTRAINT inlet_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE',
   'CREATE CONSTRAINT inlet_chunk_id IF NOT EXISTS FOR (c:Chunk) REQUIRE c.id IS UNIQUE',
   'CREATE CONSTRAINT inlet_source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE',
+  'CREATE CONSTRAINT inlet_document_version_id IF NOT EXISTS FOR (v:DocumentVersion) REQUIRE v.id IS UNIQUE',
 ];
+
+/**
+ * $writes: [{id, version (Integer), deleted}], distinct ids (sorted, so concurrent batches lock in one order). Per row:
+ * takes the write lock on the document's version node, then raises it when the write's version is at least the stored
+ * one (no node: never written, or written before versions, i.e. version 0). Returns each id with `fresh`: may it apply.
+ * The dummy SET takes the lock before the read; without it two transactions could both read the old version and both
+ * pass (Neo4j reads are read-committed; "lost updates" in
+ * https://neo4j.com/docs/operations-manual/current/database-internals/concurrent-data-access/). The MERGE is safe
+ * under concurrency thanks to the uniqueness constraint on DocumentVersion.id.
+ */
+export const FENCE = `
+  UNWIND $writes AS w
+  MERGE (v:DocumentVersion {id: w.id})
+  SET v._lock = true
+  REMOVE v._lock
+  WITH v, w, (v.version IS NULL OR w.version >= v.version) AS fresh
+  SET v.version = CASE WHEN fresh THEN w.version ELSE v.version END,
+      v.deleted = CASE WHEN fresh THEN w.deleted ELSE v.deleted END
+  RETURN w.id AS id, fresh`;
+
+/** $ids: the applied version of each id that has a version node or is an ingested document (then version 0). */
+export const APPLIED_VERSIONS = `
+  UNWIND $ids AS id
+  OPTIONAL MATCH (v:DocumentVersion {id: id})
+  OPTIONAL MATCH (d:Document {id: id}) WHERE NOT d:Pending
+  WITH id, v, d WHERE v IS NOT NULL OR d IS NOT NULL
+  RETURN id, coalesce(v.version, 0) AS version, coalesce(v.deleted, false) AS deleted`;
 
 // Deletes `:Pending` placeholders in $candidates that nothing points at any more. Expects `candidates` in scope.
 const DROP_ORPHAN_PLACEHOLDERS = `

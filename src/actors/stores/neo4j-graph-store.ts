@@ -1,5 +1,6 @@
 import neo4j, { type Driver, type Integer, type ManagedTransaction } from 'neo4j-driver';
 import { CONNECTOR_KINDS } from '../../config/schema.ts';
+import type { AppliedVersion, WriteResult } from './document-version.ts';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import * as cypher from './neo4j-graph-cypher.ts';
 import { wrapNeo4jError } from './neo4j-store-error.ts';
@@ -36,8 +37,10 @@ type RefProps = Pick<DocumentProps, 'id' | 'title' | 'path' | 'url'>;
 
 type Upsert = Extract<GraphWrite, { kind: 'upsert' }>;
 
+type Delete = Extract<GraphWrite, { kind: 'delete' }>;
+
 /** Consecutive writes of one kind, each document at most once, that one set of UNWIND statements can apply. */
-type Run = { kind: 'upsert'; upserts: Upsert[] } | { kind: 'delete'; ids: string[] };
+type Run = { kind: 'upsert'; writes: Upsert[] } | { kind: 'delete'; writes: Delete[] };
 
 const defaultSourceKind = (source: string) => (CONNECTOR_KINDS as readonly string[]).find((kind) => kind === source);
 
@@ -47,6 +50,7 @@ const defaultSourceKind = (source: string) => (CONNECTOR_KINDS as readonly strin
  * `maxTransactionRetryTime` (30 s by default); what is left afterwards surfaces as `StoreUnavailableError`.
  * Links to documents not yet ingested end at `:Pending` placeholders, so they connect when the target arrives;
  * a deleted document that others still link to stays as such a placeholder (the embedded store's semantics).
+ * Writes are fenced per document by version (`FENCE` in the Cypher file), inside the write's transaction.
  * The caller creates and closes the driver; `close()` leaves it open, since it may be shared.
  */
 export class Neo4jGraphStore implements GraphStore {
@@ -70,28 +74,60 @@ export class Neo4jGraphStore implements GraphStore {
     });
   }
 
-  /** Merges the document, its source and parent edge, replaces its chunks and outgoing links; one transaction. */
-  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
-    await this.applyBatch([{ kind: 'upsert', document, chunks, linksTo }]);
+  /** Merges the document, its source and parent edge, replaces its chunks and outgoing links; one transaction, fenced. */
+  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[], version: number): Promise<WriteResult> {
+    const [result] = await this.applyBatch([{ kind: 'upsert', version, document, chunks, linksTo }]);
+    return result;
   }
 
-  /** Removes the document, its chunks and outgoing edges; incoming links stay, ending at a placeholder. */
-  async deleteDocument(docId: string): Promise<void> {
-    await this.applyBatch([{ kind: 'delete', docId }]);
+  /** Removes the document, its chunks and outgoing edges and raises its tombstone; incoming links stay, ending at a placeholder. */
+  async deleteDocument(docId: string, version: number): Promise<WriteResult> {
+    const [result] = await this.applyBatch([{ kind: 'delete', version, docId }]);
+    return result;
   }
 
   /**
-   * All writes, in order, in one transaction: three statements per run of upserts and one per run of deletes, so
-   * the cost in round trips does not grow with the batch. A run ends where the kind changes or a document repeats.
+   * All writes, in order, in one transaction: the fence plus three statements per run of upserts and the fence plus one
+   * per run of deletes, so the cost in round trips does not grow with the batch. A run ends where the kind changes or a
+   * document repeats. Each run applies only the writes its fence let through (the version check is per row in FENCE).
    */
-  async applyBatch(writes: GraphWrite[]): Promise<void> {
+  async applyBatch(writes: GraphWrite[]): Promise<WriteResult[]> {
     const runs = splitRuns(writes);
-    await this.write(async (tx) => {
+    return this.write(async (tx) => {
+      const results: WriteResult[] = [];
       for (const run of runs) {
-        if (run.kind === 'delete') await tx.run(cypher.DELETE_DOCUMENTS, { ids: run.ids });
-        else await this.upsertIn(tx, run.upserts);
+        const fresh = await this.fence(tx, run.writes);
+        results.push(...run.writes.map((w) => ({ applied: fresh.has(idOf(w)) })));
+        if (run.kind === 'delete') {
+          const ids = run.writes.map(idOf).filter((id) => fresh.has(id));
+          if (ids.length > 0) await tx.run(cypher.DELETE_DOCUMENTS, { ids });
+        } else {
+          const upserts = run.writes.filter((w) => fresh.has(idOf(w)));
+          if (upserts.length > 0) await this.upsertIn(tx, upserts);
+        }
       }
+      return results;
     });
+  }
+
+  /** The applied version (or tombstone) of each id seen; ingested documents without a version node read as version 0. */
+  async appliedVersions(docIds: string[]): Promise<Map<string, AppliedVersion>> {
+    const { records } = await this.read(cypher.APPLIED_VERSIONS, { ids: [...new Set(docIds)] });
+    return new Map(
+      records.map((r) => {
+        const version = r.get('version') as Integer | number;
+        return [r.get('id') as string, { version: neo4j.isInt(version) ? version.toNumber() : version, deleted: r.get('deleted') as boolean }];
+      }),
+    );
+  }
+
+  /** Runs FENCE for the writes of one run (distinct ids); returns the ids that may apply. */
+  private async fence(tx: ManagedTransaction, writes: GraphWrite[]): Promise<Set<string>> {
+    const rows = writes
+      .map((w) => ({ id: idOf(w), version: neo4j.int(w.version), deleted: w.kind === 'delete' }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const result = await tx.run(cypher.FENCE, { writes: rows });
+    return new Set(result.records.filter((r) => r.get('fresh') === true).map((r) => r.get('id') as string));
   }
 
   private async upsertIn(tx: ManagedTransaction, upserts: Upsert[]) {
@@ -188,17 +224,21 @@ function splitRuns(writes: GraphWrite[]): Run[] {
   let current: Run | undefined;
   let seen = new Set<string>();
   for (const w of writes) {
-    const id = w.kind === 'delete' ? w.docId : w.document.id;
+    const id = idOf(w);
     if (current?.kind !== w.kind || seen.has(id)) {
-      current = w.kind === 'delete' ? { kind: 'delete', ids: [] } : { kind: 'upsert', upserts: [] };
+      current = w.kind === 'delete' ? { kind: 'delete', writes: [] } : { kind: 'upsert', writes: [] };
       runs.push(current);
       seen = new Set();
     }
     seen.add(id);
-    if (current.kind === 'delete') current.ids.push(id);
-    else if (w.kind === 'upsert') current.upserts.push(w);
+    if (current.kind === 'delete' && w.kind === 'delete') current.writes.push(w);
+    else if (current.kind === 'upsert' && w.kind === 'upsert') current.writes.push(w);
   }
   return runs;
+}
+
+function idOf(w: GraphWrite): string {
+  return w.kind === 'delete' ? w.docId : w.document.id;
 }
 
 function toRef(props: RefProps): DocumentRef {

@@ -3,13 +3,13 @@ import type { VectorHit, VectorPoint } from './vector-store.ts';
 
 /**
  * A point's Qdrant payload: snake_case, as the issue's wire format (`doc_id, chunk_index, source, path, url, title,
- * heading, text, content_hash, updated_at, embedding_model`), plus `metadata` (the source's own fields) and `chunk_id` because the point id is a one-way hash
- * of it and a search hit must name its chunk. `url` is left out when the document has none.
+ * heading, text, content_hash, updated_at, embedding_model`), plus `metadata` (the source's own fields), `chunk_id` because the point id is a one-way hash
+ * of it and a search hit must name its chunk, and `version`, the change that wrote the point (issue 11). `url` is left out when the document has none.
  */
 export type QdrantPayload = Record<string, unknown>;
 
-/** The payload stored with `point` of document `docId`. */
-export function toQdrantPayload(docId: string, point: VectorPoint): QdrantPayload {
+/** The payload stored with `point` of document `docId`, written by the change with `version`. */
+export function toQdrantPayload(docId: string, version: number, point: VectorPoint): QdrantPayload {
   const p = point.payload;
   return {
     chunk_id: point.chunkId,
@@ -25,6 +25,7 @@ export function toQdrantPayload(docId: string, point: VectorPoint): QdrantPayloa
     content_hash: p.contentHash,
     updated_at: p.updatedAt,
     embedding_model: p.embeddingModel,
+    version,
   };
 }
 
@@ -38,6 +39,8 @@ export function fromQdrantPayload(id: string | number, score: number, payload: Q
     docId: str('doc_id'),
     chunkIndex: typeof p.chunk_index === 'number' ? p.chunk_index : -1,
     score,
+    // Points written before versions have none: version 0, as the graph reads documents of that time.
+    version: typeof p.version === 'number' ? p.version : 0,
     payload: {
       source: str('source'),
       path: str('path'),

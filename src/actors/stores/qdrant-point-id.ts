@@ -24,9 +24,11 @@ export function uuidV5(name: string, namespace: string): string {
 }
 
 /**
- * The Qdrant point id of a chunk: Qdrant accepts only unsigned integers or UUIDs as ids
- * (OpenAPI `ExtendedPointId`), so the chunk id becomes a deterministic v5 UUID and re-ingesting overwrites in place.
+ * The Qdrant point id of a chunk as written by the change with `version`: Qdrant accepts only unsigned integers or
+ * UUIDs as ids (OpenAPI `ExtendedPointId`), so `<chunkId>@<version>` becomes a deterministic v5 UUID. The version is
+ * part of the id so a stale write never overwrites the points of a newer one: each version's points can be told apart
+ * and removed on their own (see `QdrantVectorStore`). Re-applying one change overwrites its own points in place.
  */
-export function qdrantPointId(chunkId: string): string {
-  return uuidV5(chunkId, QDRANT_POINT_NAMESPACE);
+export function qdrantPointId(chunkId: string, version: number): string {
+  return uuidV5(`${chunkId}@${version}`, QDRANT_POINT_NAMESPACE);
 }

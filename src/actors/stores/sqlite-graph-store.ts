@@ -1,5 +1,6 @@
 import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type Database from 'better-sqlite3';
+import { type AppliedVersion, mayApply, type WriteResult } from './document-version.ts';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
 
@@ -17,7 +18,13 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS graph_links_to ON graph_links (to_id);
   CREATE INDEX IF NOT EXISTS graph_documents_parent ON graph_documents (parent_id);
+  CREATE TABLE IF NOT EXISTS graph_versions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
 `;
+
+interface VersionRow {
+  version: number;
+  deleted: 0 | 1;
+}
 
 interface DocumentRow {
   id: string;
@@ -36,6 +43,10 @@ interface DocumentRow {
  * GraphStore on SQLite tables prefixed `graph_`. Links are stored by target id whether or not the target
  * exists, and `neighbours()` joins at read time, so a link to a not-yet-ingested document appears when it arrives.
  * Deleting a document keeps links pointing at it: they belong to the linking document and dangle until it returns.
+ * `graph_versions` holds, per document ever written, the version of the last change applied and whether it was a delete;
+ * each write checks and raises it in the same IMMEDIATE transaction (two processes may share the file), so a stale write
+ * is a no-op. Tombstones are kept for good: dropping one would let an older upsert still queued (a retry waiting out its
+ * backoff, an expired lease about to be reaped) resurrect the document. Known limit: one small row per deleted document.
  * The caller opens the database (and sets WAL, busy_timeout) and closes it; `close()` leaves it open.
  */
 export class SqliteGraphStore implements GraphStore {
@@ -58,6 +69,13 @@ export class SqliteGraphStore implements GraphStore {
       deleteDocument: this.db.prepare('DELETE FROM graph_documents WHERE id = ?'),
       insertChunk: this.db.prepare('INSERT INTO graph_chunks (id, doc_id, chunk_index, heading, text) VALUES (?, ?, ?, ?, ?)'),
       insertLink: this.db.prepare('INSERT OR IGNORE INTO graph_links (from_id, to_id, position) VALUES (?, ?, ?)'),
+      versionOf: this.db.prepare('SELECT version, deleted FROM graph_versions WHERE id = ?'),
+      setVersion: this.db.prepare(
+        `INSERT INTO graph_versions (id, version, deleted) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted`,
+      ),
+      // Documents written before graph_versions existed have no row there: they read as version 0.
+      isDocument: this.db.prepare('SELECT 1 FROM graph_documents WHERE id = ?').pluck(),
     };
   }
 
@@ -76,50 +94,74 @@ export class SqliteGraphStore implements GraphStore {
     });
   }
 
-  /** Replaces the document row, its chunks and its outgoing links in one transaction. */
-  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): Promise<void> {
-    this.run(() => this.upsertNow(document, chunks, linksTo));
+  /** Replaces the document row, its chunks and its outgoing links in one transaction, unless a newer change is applied. */
+  async upsertDocument(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[], version: number): Promise<WriteResult> {
+    return this.run(() => this.writeNow({ kind: 'upsert', version, document, chunks, linksTo }));
   }
 
-  /** All writes in one transaction (the per-document transactions inside become savepoints). */
-  async applyBatch(writes: GraphWrite[]): Promise<void> {
-    this.run(() =>
+  /** All writes, in order, in one transaction (the per-document transactions inside become savepoints). */
+  async applyBatch(writes: GraphWrite[]): Promise<WriteResult[]> {
+    return this.run(() => this.db.transaction(() => writes.map((w) => this.writeNow(w))).immediate());
+  }
+
+  /** Removes the document, its chunks and its outgoing links and records the tombstone, unless a newer change is applied. */
+  async deleteDocument(docId: string, version: number): Promise<WriteResult> {
+    return this.run(() => this.writeNow({ kind: 'delete', version, docId }));
+  }
+
+  /** The version row of each id, or version 0 for a document written before versions; ids never seen are absent. */
+  async appliedVersions(docIds: string[]): Promise<Map<string, AppliedVersion>> {
+    return this.run(() =>
       this.db.transaction(() => {
-        for (const w of writes) {
-          if (w.kind === 'delete') this.deleteNow(w.docId);
-          else this.upsertNow(w.document, w.chunks, w.linksTo);
+        const found = new Map<string, AppliedVersion>();
+        for (const id of new Set(docIds)) {
+          const current = this.currentVersion(id);
+          if (current) found.set(id, current);
         }
+        return found;
       })(),
     );
   }
 
-  /** Removes the document, its chunks and its outgoing links; incoming links stay (see the class comment). */
-  async deleteDocument(docId: string): Promise<void> {
-    this.run(() => this.deleteNow(docId));
+  private currentVersion(docId: string): AppliedVersion | undefined {
+    const row = this.sql.versionOf.get(docId) as VersionRow | undefined;
+    if (row) return { version: row.version, deleted: row.deleted === 1 };
+    return this.sql.isDocument.get(docId) === undefined ? undefined : { version: 0, deleted: false };
+  }
+
+  // IMMEDIATE: the version is read before anything is written, and a DEFERRED transaction that read cannot take the
+  // write lock while another connection holds it (SQLITE_BUSY without waiting), which two worker processes would hit.
+  private writeNow(w: GraphWrite): WriteResult {
+    return this.db
+      .transaction((): WriteResult => {
+        const docId = w.kind === 'delete' ? w.docId : w.document.id;
+        if (!mayApply(w.version, this.currentVersion(docId))) return { applied: false };
+        this.sql.setVersion.run(docId, w.version, w.kind === 'delete' ? 1 : 0);
+        if (w.kind === 'delete') this.deleteNow(docId);
+        else this.upsertNow(w.document, w.chunks, w.linksTo);
+        return { applied: true };
+      })
+      .immediate();
   }
 
   private upsertNow(document: DocumentRecord, chunks: ChunkRecord[], linksTo: string[]): void {
-    this.db.transaction(() => {
-      const sql = this.sql;
-      sql.upsertDocument.run({
-        ...document,
-        url: document.url ?? null,
-        parentId: document.parentId ?? null,
-        metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
-      });
-      sql.deleteChunks.run(document.id);
-      sql.deleteLinks.run(document.id);
-      for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
-      for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
-    })();
+    const sql = this.sql;
+    sql.upsertDocument.run({
+      ...document,
+      url: document.url ?? null,
+      parentId: document.parentId ?? null,
+      metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
+    });
+    sql.deleteChunks.run(document.id);
+    sql.deleteLinks.run(document.id);
+    for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+    for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
   }
 
   private deleteNow(docId: string): void {
-    this.db.transaction(() => {
-      this.sql.deleteLinks.run(docId);
-      this.sql.deleteChunks.run(docId);
-      this.sql.deleteDocument.run(docId);
-    })();
+    this.sql.deleteLinks.run(docId);
+    this.sql.deleteChunks.run(docId);
+    this.sql.deleteDocument.run(docId);
   }
 
   /** The document with its chunks (by index) and outgoing links (in written order), or null. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { type AppliedVersion, mayApply, type WriteResult } from './document-version.ts';
 import type { VectorHit, VectorPoint, VectorStore, VectorWrite } from './vector-store.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
 
@@ -11,12 +12,16 @@ interface HitRow {
   doc_id: string;
   chunk_index: number;
   payload: string;
+  version: number;
   distance: number | null;
 }
 
 /**
  * VectorStore on sqlite-vec: a `vec0` table (`vector_embeddings`, cosine distance, `source` as a metadata
  * column so the source filter runs inside the KNN query) and a side table `vector_points` keyed by the same rowid.
+ * `vector_versions` fences writes per document (issue 11) in the write's own IMMEDIATE transaction, as
+ * `SqliteGraphStore` does with `graph_versions` (same rule, same tombstones kept for good); this store needs no
+ * `VersionAuthority`. Points written before versions have no row there and read as version 0.
  * The caller opens the database and closes it; `close()` leaves it open.
  */
 export class SqliteVectorStore implements VectorStore {
@@ -32,6 +37,11 @@ export class SqliteVectorStore implements VectorStore {
       rowidsOf: this.db.prepare('SELECT rowid FROM vector_points WHERE doc_id = ?').pluck(),
       deleteVector: this.db.prepare('DELETE FROM vector_embeddings WHERE rowid = ?'),
       deletePoints: this.db.prepare('DELETE FROM vector_points WHERE doc_id = ?'),
+      versionOf: this.db.prepare('SELECT version, deleted FROM vector_versions WHERE doc_id = ?'),
+      setVersion: this.db.prepare(
+        `INSERT INTO vector_versions (doc_id, version, deleted) VALUES (?, ?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted`,
+      ),
     };
   }
 
@@ -62,6 +72,7 @@ export class SqliteVectorStore implements VectorStore {
             chunk_index INTEGER NOT NULL, source TEXT NOT NULL, payload TEXT NOT NULL
           );
           CREATE INDEX IF NOT EXISTS vector_points_doc ON vector_points (doc_id);
+          CREATE TABLE IF NOT EXISTS vector_versions (doc_id TEXT PRIMARY KEY, version INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID;
           CREATE VIRTUAL TABLE IF NOT EXISTS vector_embeddings
             USING vec0(embedding float[${dimension}] distance_metric=cosine, source text);
         `);
@@ -70,26 +81,34 @@ export class SqliteVectorStore implements VectorStore {
     });
   }
 
-  /** Deletes the document's points and inserts `points`, in one transaction. */
-  async replaceDocument(docId: string, points: VectorPoint[]): Promise<void> {
-    this.run(() => this.db.transaction(() => this.replaceNow(docId, points))());
+  /** Deletes the document's points and inserts `points`, in one transaction, unless a newer change is applied. */
+  async replaceDocument(docId: string, version: number, points: VectorPoint[]): Promise<WriteResult> {
+    return this.run(() => this.writeNow({ kind: 'replace', version, docId, points }));
   }
 
-  /** All writes in one transaction. */
-  async applyBatch(writes: VectorWrite[]): Promise<void> {
-    this.run(() =>
-      this.db.transaction(() => {
-        for (const w of writes) {
-          if (w.kind === 'delete') this.removeDocument(w.docId);
-          else this.replaceNow(w.docId, w.points);
-        }
-      })(),
-    );
+  /** All writes, in order, in one transaction, each fenced on its own. */
+  async applyBatch(writes: VectorWrite[]): Promise<WriteResult[]> {
+    return this.run(() => this.db.transaction(() => writes.map((w) => this.writeNow(w))).immediate());
   }
 
-  /** Removes every point of the document; a missing document is not an error. */
-  async deleteDocument(docId: string): Promise<void> {
-    this.run(() => this.db.transaction(() => this.removeDocument(docId))());
+  /** Removes every point of the document and records the tombstone, unless a newer change is applied. */
+  async deleteDocument(docId: string, version: number): Promise<WriteResult> {
+    return this.run(() => this.writeNow({ kind: 'delete', version, docId }));
+  }
+
+  // IMMEDIATE for the reason given in SqliteGraphStore.writeNow: the version is read before the first write.
+  private writeNow(w: VectorWrite): WriteResult {
+    return this.db
+      .transaction((): WriteResult => {
+        const row = this.sql.versionOf.get(w.docId) as { version: number; deleted: 0 | 1 } | undefined;
+        const current: AppliedVersion | undefined = row && { version: row.version, deleted: row.deleted === 1 };
+        if (!mayApply(w.version, current)) return { applied: false };
+        this.sql.setVersion.run(w.docId, w.version, w.kind === 'delete' ? 1 : 0);
+        if (w.kind === 'delete') this.removeDocument(w.docId);
+        else this.replaceNow(w.docId, w.points);
+        return { applied: true };
+      })
+      .immediate();
   }
 
   private replaceNow(docId: string, points: VectorPoint[]): void {
@@ -118,8 +137,8 @@ export class SqliteVectorStore implements VectorStore {
                SELECT rowid, distance FROM vector_embeddings
                WHERE embedding MATCH ? AND k = ? ${bySource ? 'AND source = ?' : ''}
              )
-             SELECT p.chunk_id, p.doc_id, p.chunk_index, p.payload, knn.distance
-             FROM knn JOIN vector_points p ON p.rowid = knn.rowid
+             SELECT p.chunk_id, p.doc_id, p.chunk_index, p.payload, coalesce(v.version, 0) AS version, knn.distance
+             FROM knn JOIN vector_points p ON p.rowid = knn.rowid LEFT JOIN vector_versions v ON v.doc_id = p.doc_id
              ORDER BY knn.distance, p.rowid`,
           )
           .all(...(bySource ? [vector, limit, filter.source] : [vector, limit])) as HitRow[],
@@ -134,6 +153,7 @@ export class SqliteVectorStore implements VectorStore {
               docId: r.doc_id,
               chunkIndex: r.chunk_index,
               score: 1 - r.distance,
+              version: r.version,
               payload: JSON.parse(r.payload) as VectorHit['payload'],
             },
           ],

@@ -1,8 +1,9 @@
 import { fromPromise } from 'xstate';
 import type { BatchOutcome, ClaimedBatch } from '../../machines/worker.machine.ts';
-import type { EventProcessor } from '../pipeline/process-event.ts';
+import type { EventOutcome, EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
 import { whileHoldingLeases } from './hold-leases.ts';
+import { collapseByDocument } from './collapse-by-document.ts';
 
 /** Receives one line per event that failed, so failures are never silent: `warn` for a retry, `error` for a dead letter. */
 export type FailureLog = (message: string, fields: Record<string, unknown>, level: 'warn' | 'error') => void;
@@ -13,29 +14,37 @@ export type FailureLog = (message: string, fields: Record<string, unknown>, leve
  * list, after `max_attempts`) for each event that failed on its own. A store or embedder outage rejects the whole
  * batch: it is released to the head of the queue without counting an attempt (writes that did commit are
  * idempotent, so their redelivery is harmless) and the actor fails so the worker backs off.
+ * Ordering (issue 11): each event is written as the version of its queue sequence, so a store holding a newer change to
+ * the document ignores it (a stale event is acknowledged like a written one); several events of one document in the
+ * batch collapse to the newest first, and the older ones are acknowledged as superseded.
  */
 export function createProcessBatchLogic(queue: IngestionQueue, processor: EventProcessor, logFailure: FailureLog) {
   return fromPromise<BatchOutcome, ClaimedBatch>(async ({ input }) => {
     const items = input.items as ClaimedEvent[];
-    let outcomes: (Error | null)[];
+    const { newest, superseded } = collapseByDocument(items);
+    let outcomes: EventOutcome[];
     try {
       // The batch's leases are extended while it is processed, so only a dead or hung worker loses them (issue 11).
       outcomes = await whileHoldingLeases(
         queue,
         items,
-        () => processor.processMany(items.map((c) => c.event)),
+        () =>
+          processor.processMany(
+            newest.map((c) => c.event),
+            newest.map((c) => c.sequence),
+          ),
         (lost) => logFailure('lease lost: the queue may deliver these events again', { event_ids: lost.map((c) => c.event.id) }, 'warn'),
       );
     } catch (error) {
       await queue.release(items);
       throw error;
     }
-    const done = items.filter((_, i) => outcomes[i] === null);
+    const done = [...newest.filter((_, i) => !(outcomes[i] instanceof Error)), ...superseded];
     await queue.ack(done);
     const outcome: BatchOutcome = { processed: done.length, retried: 0, deadLettered: 0 };
     for (const [i, failure] of outcomes.entries()) {
-      if (!failure) continue;
-      const claimed = items[i];
+      if (!(failure instanceof Error)) continue;
+      const claimed = newest[i];
       const reason = `${failure.name}: ${failure.message}`;
       const verdict = await queue.retry(claimed, reason);
       const fields = { event_id: claimed.event.id, path: claimed.event.path, attempts: claimed.attempts + 1, verdict, reason, error: failure };

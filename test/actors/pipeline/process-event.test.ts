@@ -8,6 +8,7 @@ import { isInvalidEventError } from '../../../src/actors/pipeline/invalid-event-
 import { createEventProcessor, type EventProcessor } from '../../../src/actors/pipeline/process-event.ts';
 import { SqliteGraphStore } from '../../../src/actors/stores/sqlite-graph-store.ts';
 import { SqliteVectorStore } from '../../../src/actors/stores/sqlite-vector-store.ts';
+import type { VectorStore } from '../../../src/actors/stores/vector-store.ts';
 import type { IngestionEvent } from '../../../src/model/ingestion-event.ts';
 
 const upsert = (path: string, content: string, extra: Partial<IngestionEvent> = {}): IngestionEvent => ({
@@ -52,6 +53,8 @@ describe('event processor with SQLite stores', () => {
   let vector: SqliteVectorStore;
   let embedder: HashedEmbedder;
   let processor: EventProcessor;
+  // Versions as the queue's sequences: each event processed gets the next one unless a test names its own.
+  let version: number;
 
   const vectorRows = () => db.prepare('SELECT count(*) FROM vector_embeddings').pluck().get();
 
@@ -65,6 +68,7 @@ describe('event processor with SQLite stores', () => {
     await graph.init();
     await vector.init(embedder.dimension);
     processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 1000 });
+    version = 0;
   });
   afterEach(() => {
     db.close();
@@ -72,7 +76,7 @@ describe('event processor with SQLite stores', () => {
   });
 
   it('writes the document, its chunks and vectors, and search finds it', async () => {
-    await processor.process(upsert('guide/install.md', INSTALL, { url: 'https://docs/install' }));
+    await processor.process(upsert('guide/install.md', INSTALL, { url: 'https://docs/install' }), ++version);
     const stored = await graph.getDocument('docs:guide/install.md');
     expect(stored).toMatchObject({ title: 'Installing inlet', path: 'guide/install.md', url: 'https://docs/install' });
     expect(stored?.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -91,15 +95,15 @@ describe('event processor with SQLite stores', () => {
   });
 
   it('prefers the title given by the event over the parsed one', async () => {
-    await processor.process(upsert('a.md', '# Parsed', { title: 'Given' }));
+    await processor.process(upsert('a.md', '# Parsed', { title: 'Given' }), ++version);
     expect((await graph.getDocument('docs:a.md'))?.title).toBe('Given');
   });
 
   it('leaves identical state when the same event is applied again', async () => {
     const event = upsert('guide/install.md', INSTALL);
-    await processor.process(event);
+    await processor.process(event, 1);
     const before = { doc: await graph.getDocument(event.docId), docs: await graph.countDocuments(), points: await vector.countPoints() };
-    await processor.process(event);
+    await processor.process(event, 1);
     expect(await graph.getDocument(event.docId)).toEqual(before.doc);
     expect(await graph.countDocuments()).toBe(before.docs);
     expect(await vector.countPoints()).toBe(before.points);
@@ -108,15 +112,36 @@ describe('event processor with SQLite stores', () => {
 
   it('repairs the vector store when redelivered after a crash between the two writes', async () => {
     const event = upsert('guide/install.md', INSTALL);
-    await processor.process(event);
-    await vector.deleteDocument(event.docId);
-    await processor.process(event);
+    const crashing: VectorStore = Object.assign(Object.create(vector) as VectorStore, {
+      replaceDocument: () => Promise.reject(new Error('worker died here')),
+    });
+    await expect(createEventProcessor({ graph, vector: crashing, embedder, maxChunkChars: 1000 }).process(event, 7)).rejects.toThrow('worker died');
+    expect(await graph.getDocument(event.docId)).not.toBeNull();
+    expect(await vector.countPoints()).toBe(0);
+    // Redelivered with the same sequence: the graph already holds it, the vector store does not, and gets it.
+    await processor.process(event, 7);
     expect(await vector.countPoints()).toBe(3);
   });
 
+  it('an upsert older than a delete already processed leaves the document deleted in both stores', async () => {
+    await processor.process(upsert('guide/install.md', INSTALL), 1);
+    await processor.process(remove('guide/install.md'), 3);
+    await processor.process(upsert('guide/install.md', '# Install\n\nAn edit from before the delete.'), 2);
+    expect(await graph.getDocument('docs:guide/install.md')).toBeNull();
+    expect(await vector.countPoints()).toBe(0);
+    expect(await graph.appliedVersions(['docs:guide/install.md'])).toEqual(new Map([['docs:guide/install.md', { version: 3, deleted: true }]]));
+  });
+
+  it('processMany reports a write both stores found stale as stale, not as a failure', async () => {
+    await processor.process(upsert('a.md', '# A\n\nNewest.'), 5);
+    const outcomes = await processor.processMany([upsert('a.md', '# A\n\nOlder.'), remove('a.md'), upsert('b.md', '# B')], [3, 4, 6]);
+    expect(outcomes).toEqual(['stale', 'stale', null]);
+    expect((await graph.getDocument('docs:a.md'))?.chunks.map((c) => c.text)).toEqual(['Newest.']);
+  });
+
   it('removes chunks and points past the new count when an update has fewer chunks', async () => {
-    await processor.process(upsert('guide/install.md', INSTALL));
-    await processor.process(upsert('guide/install.md', '# Install\n\nJust one section now.'));
+    await processor.process(upsert('guide/install.md', INSTALL), ++version);
+    await processor.process(upsert('guide/install.md', '# Install\n\nJust one section now.'), ++version);
     expect((await graph.getDocument('docs:guide/install.md'))?.chunks).toHaveLength(1);
     expect(db.prepare('SELECT count(*) FROM graph_chunks').pluck().get()).toBe(1);
     expect(await vector.countPoints()).toBe(1);
@@ -124,8 +149,8 @@ describe('event processor with SQLite stores', () => {
   });
 
   it('delete removes the document, its chunks and its points', async () => {
-    await processor.process(upsert('guide/install.md', INSTALL));
-    await processor.process(remove('guide/install.md'));
+    await processor.process(upsert('guide/install.md', INSTALL), ++version);
+    await processor.process(remove('guide/install.md'), ++version);
     expect(await graph.getDocument('docs:guide/install.md')).toBeNull();
     expect(await graph.countDocuments()).toBe(0);
     expect(db.prepare('SELECT count(*) FROM graph_chunks').pluck().get()).toBe(0);
@@ -134,9 +159,9 @@ describe('event processor with SQLite stores', () => {
   });
 
   it('makes a link to a not-yet-ingested document visible once that document arrives', async () => {
-    await processor.process(upsert('guide/install.md', INSTALL));
+    await processor.process(upsert('guide/install.md', INSTALL), ++version);
     expect((await graph.neighbours('docs:guide/install.md')).linksTo).toEqual([]);
-    await processor.process(upsert('usage.md', '# Usage\n\nRun it.'));
+    await processor.process(upsert('usage.md', '# Usage\n\nRun it.'), ++version);
     expect((await graph.neighbours('docs:guide/install.md')).linksTo).toEqual([
       { id: 'docs:usage.md', title: 'Usage', path: 'usage.md' },
     ]);
@@ -144,7 +169,7 @@ describe('event processor with SQLite stores', () => {
   });
 
   it('rejects an upsert without content with a permanent InvalidEventError', async () => {
-    const error = await processor.process(upsert('a.md', '', { content: undefined })).catch((e: unknown) => e);
+    const error = await processor.process(upsert('a.md', '', { content: undefined }), ++version).catch((e: unknown) => e);
     expect(isInvalidEventError(error)).toBe(true);
     expect(error).toMatchObject({ name: 'InvalidEventError', code: 'INVALID_EVENT' });
     expect(await graph.countDocuments()).toBe(0);

@@ -31,7 +31,7 @@ describe('processMany', () => {
       upsertEvent('broken.md', { content: undefined }),
       upsertEvent('b.md'),
       { ...upsertEvent('a.md'), id: 'delete-a', kind: 'delete', content: undefined },
-    ]);
+    ], [1, 2, 3, 4]);
     expect(outcomes.map((o) => o === null)).toEqual([true, false, true, true]);
     expect(isInvalidEventError(outcomes[1])).toBe(true);
     expect(await graph.getDocument('test:a.md')).toBeNull();
@@ -43,9 +43,10 @@ describe('processMany', () => {
   it('leaves the same state as one-by-one processing', async () => {
     const { graph, processor } = await setUp();
     const events = [upsertEvent('x.md', { content: '# X\n\nSee [y](y.md).\n\n## Part\n\ntext\n' }), upsertEvent('y.md')];
-    await processor.processMany(events);
+    await processor.processMany(events, [1, 2]);
     const batched = await graph.getDocument('test:x.md');
-    for (const event of events) await processor.process(event);
+    // The same events again, as a redelivery would bring them: same versions, re-applied idempotently.
+    for (const [i, event] of events.entries()) await processor.process(event, i + 1);
     expect(await graph.getDocument('test:x.md')).toEqual(batched);
     expect((await graph.neighbours('test:y.md')).linkedFrom.map((d) => d.id)).toEqual(['test:x.md']);
   });

@@ -47,8 +47,9 @@ const backends: { name: string; available: boolean; timeoutMs?: number; open(): 
       return {
         store: new Neo4jGraphStore(driver),
         async footprint(idPrefix) {
+          // Version nodes (tombstones) stay by design (neo4j-graph-cypher.ts), so they are not part of the footprint.
           const { records } = await driver.executeQuery(
-            `MATCH (n) WHERE n.id STARTS WITH $idPrefix
+            `MATCH (n) WHERE n.id STARTS WITH $idPrefix AND NOT n:DocumentVersion
              RETURN count(n) AS nodes, sum(COUNT { (n)-[]->() }) AS edges`,
             { idPrefix },
             { routing: neo4j.routing.READ },
@@ -80,6 +81,11 @@ for (const backend of backends) {
     let prefix: string;
     let written: Set<string>;
     let baseCount: number;
+    // Versions as the queue's sequences: each write of a test gets the next one unless it names its own.
+    let clock: number;
+    const next = () => ++clock;
+    // Clean-up deletes with the highest version there is, so it wins over anything a test wrote.
+    const LAST = Number.MAX_SAFE_INTEGER;
 
     const id = (name: string) => `${prefix}${name}`;
     const doc = (name: string, extra: Partial<DocumentRecord> = {}): DocumentRecord => ({
@@ -99,9 +105,13 @@ for (const backend of backends) {
         heading: `Heading ${index}`,
         text: `${text} ${index}`,
       }));
-    const upsert = async (record: DocumentRecord, chunkList: ChunkRecord[], links: string[]) => {
+    const upsert = async (record: DocumentRecord, chunkList: ChunkRecord[], links: string[], version = next()) => {
       written.add(record.id);
-      await store.upsertDocument(record, chunkList, links.map(id));
+      return store.upsertDocument(record, chunkList, links.map(id), version);
+    };
+    const remove = async (name: string, version = next()) => {
+      written.add(id(name));
+      return store.deleteDocument(id(name), version);
     };
     const ref = (name: string) => ({ id: id(name), title: `Title of ${name}`, path: `${name}.md` });
     const added = async () => (await store.countDocuments()) - baseCount;
@@ -112,11 +122,12 @@ for (const backend of backends) {
       await store.init();
       // Warm-up: one pass over every call, so a cold server's query planning is paid here and not in one test.
       prefix = `warm-up-${randomUUID()}:`;
-      await store.upsertDocument(doc('a', { parentId: id('p') }), chunks('a', 1), [id('b')]);
+      await store.upsertDocument(doc('a', { parentId: id('p') }), chunks('a', 1), [id('b')], 1);
       await store.getDocument(id('a'));
       await store.neighbours(id('a'));
       await store.countDocuments();
-      await store.deleteDocument(id('a'));
+      await store.appliedVersions([id('a')]);
+      await store.deleteDocument(id('a'), 2);
     }, backend.timeoutMs);
     afterAll(async () => {
       await opened?.dispose();
@@ -124,10 +135,11 @@ for (const backend of backends) {
     beforeEach(async () => {
       prefix = `t-${randomUUID()}:`;
       written = new Set();
+      clock = 0;
       baseCount = await store.countDocuments();
     }, backend.timeoutMs);
     afterEach(async () => {
-      for (const docId of written) await store.deleteDocument(docId);
+      for (const docId of written) await store.deleteDocument(docId, LAST);
       expect(await added()).toBe(0);
       // Deleting every document must also drop the placeholders and edges they left behind.
       if (opened.footprint) expect(await opened.footprint(prefix)).toEqual({ nodes: 0, edges: 0 });
@@ -238,7 +250,7 @@ for (const backend of backends) {
       await upsert(doc('a'), chunks('a', 1), ['b']);
       await upsert(doc('b'), chunks('b', 3), ['a', 'c']);
       await upsert(doc('c'), [], []);
-      await store.deleteDocument(id('b'));
+      await remove('b');
       expect(await store.getDocument(id('b'))).toBeNull();
       expect(await added()).toBe(2);
       expect(await store.neighbours(id('a'))).toEqual({ linksTo: [], linkedFrom: [] });
@@ -253,8 +265,8 @@ for (const backend of backends) {
 
     it('deleting a missing or never-ingested document is not an error and keeps links to it', async () => {
       await upsert(doc('a'), [], ['ghost']);
-      await store.deleteDocument(id('ghost'));
-      await store.deleteDocument(id('never'));
+      await remove('ghost');
+      await remove('never');
       expect((await store.getDocument(id('a')))?.linksTo).toEqual([id('ghost')]);
       await upsert(doc('ghost'), [], []);
       expect((await store.neighbours(id('ghost'))).linkedFrom).toEqual([ref('a')]);
@@ -264,7 +276,7 @@ for (const backend of backends) {
       await upsert(doc('child', { parentId: id('parent') }), [], []);
       expect((await store.getDocument(id('child')))?.parentId).toBe(id('parent'));
       await upsert(doc('parent'), [], []);
-      await store.deleteDocument(id('parent'));
+      await remove('parent');
       expect((await store.getDocument(id('child')))?.parentId).toBe(id('parent'));
       await upsert(doc('child', { parentId: id('other') }), [], []);
       expect((await store.getDocument(id('child')))?.parentId).toBe(id('other'));
@@ -276,17 +288,118 @@ for (const backend of backends) {
       if (!store.applyBatch) return;
       for (const name of ['a', 'b', 'c']) written.add(id(name));
       await upsert(doc('c'), chunks('c', 2), ['a']);
-      await store.applyBatch([
-        { kind: 'upsert', document: doc('a'), chunks: chunks('a', 3), linksTo: [id('b')] },
-        { kind: 'upsert', document: doc('b', { parentId: id('a') }), chunks: chunks('b', 1), linksTo: [id('a')] },
-        { kind: 'upsert', document: doc('a'), chunks: chunks('a', 1), linksTo: [id('b'), id('c')] },
-        { kind: 'delete', docId: id('c') },
+      const results = await store.applyBatch([
+        { kind: 'upsert', version: next(), document: doc('a'), chunks: chunks('a', 3), linksTo: [id('b')] },
+        { kind: 'upsert', version: next(), document: doc('b', { parentId: id('a') }), chunks: chunks('b', 1), linksTo: [id('a')] },
+        { kind: 'upsert', version: next(), document: doc('a'), chunks: chunks('a', 1), linksTo: [id('b'), id('c')] },
+        { kind: 'delete', version: next(), docId: id('c') },
       ]);
+      expect(results).toEqual([{ applied: true }, { applied: true }, { applied: true }, { applied: true }]);
       expect(await added()).toBe(2);
       expect(await store.getDocument(id('a'))).toEqual({ ...doc('a'), chunks: chunks('a', 1), linksTo: [id('b'), id('c')] });
       expect(await store.getDocument(id('b'))).toEqual({ ...doc('b', { parentId: id('a') }), chunks: chunks('b', 1), linksTo: [id('a')] });
       expect(await store.getDocument(id('c'))).toBeNull();
       expect(await store.neighbours(id('a'))).toEqual({ linksTo: [ref('b')], linkedFrom: [ref('b')] });
+    });
+
+    describe('ordering per document (issue 11)', () => {
+      const versionOf = async (name: string) => (await store.appliedVersions([id(name)])).get(id(name));
+
+      it('an upsert older than a delete already applied is a no-op: the tombstone wins', async () => {
+        await upsert(doc('a'), chunks('a', 2), ['b'], 10);
+        expect(await remove('a', 30)).toEqual({ applied: true });
+        expect(await upsert(doc('a', { title: 'Resurrected' }), chunks('a', 1), [], 20)).toEqual({ applied: false });
+        expect(await store.getDocument(id('a'))).toBeNull();
+        expect(await added()).toBe(0);
+        expect(await versionOf('a')).toEqual({ version: 30, deleted: true });
+        if (opened.footprint) expect(await opened.footprint(prefix)).toEqual({ nodes: 0, edges: 0 });
+      });
+
+      it('a delete older than the upsert already applied is a no-op', async () => {
+        await upsert(doc('a'), chunks('a', 2), ['b'], 50);
+        expect(await remove('a', 40)).toEqual({ applied: false });
+        expect(await store.getDocument(id('a'))).toEqual({ ...doc('a'), chunks: chunks('a', 2), linksTo: [id('b')] });
+        expect(await versionOf('a')).toEqual({ version: 50, deleted: false });
+      });
+
+      it('a redelivered old event after a newer one is a no-op; the same event again is applied idempotently', async () => {
+        await upsert(doc('a', { title: 'First' }), chunks('a', 3, 'first'), ['b'], 1);
+        await upsert(doc('a', { title: 'Second' }), chunks('a', 1, 'second'), ['c'], 2);
+        expect(await upsert(doc('a', { title: 'First' }), chunks('a', 3, 'first'), ['b'], 1)).toEqual({ applied: false });
+        const newest = { ...doc('a', { title: 'Second' }), chunks: chunks('a', 1, 'second'), linksTo: [id('c')] };
+        expect(await store.getDocument(id('a'))).toEqual(newest);
+        expect(await upsert(doc('a', { title: 'Second' }), chunks('a', 1, 'second'), ['c'], 2)).toEqual({ applied: true });
+        expect(await store.getDocument(id('a'))).toEqual(newest);
+        expect(await versionOf('a')).toEqual({ version: 2, deleted: false });
+      });
+
+      it('an upsert newer than the tombstone re-creates the document', async () => {
+        await upsert(doc('target'), [], ['a']);
+        await upsert(doc('a'), chunks('a', 2), ['target'], 5);
+        await remove('a', 6);
+        expect(await upsert(doc('a', { title: 'Back' }), chunks('a', 1), ['target'], 7)).toEqual({ applied: true });
+        expect(await store.getDocument(id('a'))).toEqual({ ...doc('a', { title: 'Back' }), chunks: chunks('a', 1), linksTo: [id('target')] });
+        expect((await store.neighbours(id('target'))).linkedFrom).toEqual([{ ...ref('a'), title: 'Back' }]);
+        expect(await versionOf('a')).toEqual({ version: 7, deleted: false });
+      });
+
+      it('a delete of a document never written leaves a tombstone that refuses older upserts', async () => {
+        expect(await remove('a', 9)).toEqual({ applied: true });
+        expect(await upsert(doc('a'), chunks('a', 1), [], 8)).toEqual({ applied: false });
+        expect(await store.getDocument(id('a'))).toBeNull();
+        expect(await added()).toBe(0);
+      });
+
+      it('appliedVersions answers for the documents seen, tombstones included, and leaves out the others', async () => {
+        await upsert(doc('a'), [], [], 3);
+        await remove('b', 4);
+        const versions = await store.appliedVersions([id('a'), id('b'), id('never'), id('a')]);
+        expect(versions).toEqual(
+          new Map([
+            [id('a'), { version: 3, deleted: false }],
+            [id('b'), { version: 4, deleted: true }],
+          ]),
+        );
+      });
+
+      it('applyBatch fences each write on its own, in order', async () => {
+        if (!store.applyBatch) return;
+        await upsert(doc('b'), chunks('b', 1), [], 5);
+        await remove('c', 3);
+        for (const name of ['a', 'b', 'c', 'd']) written.add(id(name));
+        const results = await store.applyBatch([
+          { kind: 'upsert', version: 10, document: doc('a'), chunks: chunks('a', 2), linksTo: [] },
+          { kind: 'delete', version: 2, docId: id('b') },
+          { kind: 'upsert', version: 1, document: doc('c'), chunks: [], linksTo: [] },
+          { kind: 'upsert', version: 9, document: doc('a', { title: 'Older' }), chunks: [], linksTo: [] },
+          { kind: 'delete', version: 11, docId: id('d') },
+          { kind: 'upsert', version: 6, document: doc('d'), chunks: [], linksTo: [] },
+        ]);
+        expect(results.map((r) => r.applied)).toEqual([true, false, false, false, true, false]);
+        expect(await store.getDocument(id('a'))).toEqual({ ...doc('a'), chunks: chunks('a', 2), linksTo: [] });
+        expect((await store.getDocument(id('b')))?.chunks).toEqual(chunks('b', 1));
+        expect(await store.getDocument(id('c'))).toBeNull();
+        expect(await store.getDocument(id('d'))).toBeNull();
+      });
+
+      it('concurrent writers end with the newest change to each document, whatever order they commit in', async () => {
+        const names = Array.from({ length: 8 }, (_, i) => i);
+        const writes = names.flatMap((i) => [
+          // Deleted last: the older upsert races the newer delete.
+          () => upsert(doc(`gone${i}`), chunks(`gone${i}`, 2), [`kept${i}`], 1),
+          () => remove(`gone${i}`, 2),
+          // Upserted last: the older delete races the newer upsert.
+          () => remove(`kept${i}`, 1),
+          () => upsert(doc(`kept${i}`), chunks(`kept${i}`, 1), [`gone${i}`], 2),
+        ]);
+        // Newest first, so the older writes are the ones that commit last.
+        await Promise.all(writes.reverse().map((w) => w()));
+        for (const i of names) {
+          expect(await store.getDocument(id(`gone${i}`))).toBeNull();
+          expect((await store.getDocument(id(`kept${i}`)))?.chunks).toEqual(chunks(`kept${i}`, 1));
+        }
+        expect(await added()).toBe(names.length);
+      });
     });
 
     it('countDocuments counts ingested documents only, not link or parent targets', async () => {
@@ -295,7 +408,7 @@ for (const backend of backends) {
       expect(await added()).toBe(2);
       await upsert(doc('x'), [], []);
       expect(await added()).toBe(3);
-      await store.deleteDocument(id('x'));
+      await remove('x');
       expect(await added()).toBe(2);
     });
   });
@@ -325,8 +438,10 @@ describe('Neo4jGraphStore without a server', () => {
           { id: 'a', source: 's', path: 'a.md', title: 'A', contentHash: 'h', updatedAt: '2024-05-01T00:00:00.000Z' },
           [],
           [],
+          1,
         ),
-      () => store.deleteDocument('a'),
+      () => store.deleteDocument('a', 2),
+      () => store.appliedVersions(['a']),
     ];
     for (const call of calls) {
       const error = await call().catch((e: unknown) => e);

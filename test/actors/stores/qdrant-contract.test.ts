@@ -12,6 +12,7 @@ import { createQdrantClient } from '../../../src/actors/stores/qdrant-client-fac
 import { QDRANT_POINT_NAMESPACE, qdrantPointId, uuidV5 } from '../../../src/actors/stores/qdrant-point-id.ts';
 import { QdrantVectorStore } from '../../../src/actors/stores/qdrant-vector-store.ts';
 import { isStoreUnavailableError } from '../../../src/actors/stores/store-errors.ts';
+import type { VersionAuthority } from '../../../src/actors/stores/document-version.ts';
 import type { VectorPoint } from '../../../src/actors/stores/vector-store.ts';
 import { type QdrantContractServer, startQdrantContractServer } from '../../support/qdrant-contract-server.ts';
 
@@ -35,6 +36,12 @@ const point = (docId: string, chunkIndex: number, vector: number[], source = 'do
   },
 });
 
+/** The graph's answer when it holds `version` of every document asked about (as after the worker's own graph write). */
+const graphAt =
+  (version: number, deleted = false): VersionAuthority =>
+  async (ids) =>
+    new Map(ids.map((id) => [id, { version, deleted }]));
+
 const unit = (i: number, dimension = 4) => Array.from({ length: dimension }, (_, j) => (j === i % dimension ? 1 : 0.01 * (i + 1)));
 
 describe('QdrantVectorStore contract tests (requests checked against Qdrant OpenAPI; not a real server)', () => {
@@ -53,14 +60,14 @@ describe('QdrantVectorStore contract tests (requests checked against Qdrant Open
     await server.close();
   });
 
-  it('init creates a 4-dimensional cosine collection and waited indexes on doc_id, source and chunk_index', async () => {
+  it('init creates a 4-dimensional cosine collection and waited indexes on doc_id, source and version', async () => {
     await store.init(4);
     expect(sent('create_collection').map((r) => r.body)).toEqual([{ vectors: { size: 4, distance: 'Cosine' } }]);
     const indexes = sent('create_field_index');
     expect(indexes.map((r) => r.body)).toEqual([
       { field_name: 'doc_id', field_schema: 'keyword' },
       { field_name: 'source', field_schema: 'keyword' },
-      { field_name: 'chunk_index', field_schema: 'integer' },
+      { field_name: 'version', field_schema: 'integer' },
     ]);
     expect(indexes.every((r) => r.query.wait === 'true')).toBe(true);
     expect(server.violations).toEqual([]);
@@ -81,13 +88,13 @@ describe('QdrantVectorStore contract tests (requests checked against Qdrant Open
     expect(server.violations).toEqual([]);
   });
 
-  it('replaceDocument upserts v5 UUID point ids with wait=true and the snake_case payload', async () => {
+  it('replaceDocument upserts v5 UUID point ids of chunk and version with wait=true and the snake_case payload', async () => {
     await store.init(4);
-    await store.replaceDocument('a', [point('a', 0, unit(0)), point('a', 1, unit(1))]);
+    await store.replaceDocument('a', 3, [point('a', 0, unit(0)), point('a', 1, unit(1))], graphAt(3));
     const [upsert] = sent('upsert_points');
     expect(upsert.query.wait).toBe('true');
     const points = (upsert.body as { points: { id: string; payload: Record<string, unknown> }[] }).points;
-    expect(points.map((p) => p.id)).toEqual([qdrantPointId('a#0'), qdrantPointId('a#1')]);
+    expect(points.map((p) => p.id)).toEqual([qdrantPointId('a#0', 3), qdrantPointId('a#1', 3)]);
     for (const p of points) expect(p.id).toMatch(UUID);
     expect(points[1].payload).toEqual({
       chunk_id: 'a#1',
@@ -102,57 +109,90 @@ describe('QdrantVectorStore contract tests (requests checked against Qdrant Open
       content_hash: 'h1',
       updated_at: '2024-05-01T00:00:00.000Z',
       embedding_model: 'test-4',
+      version: 3,
     });
     expect(server.violations).toEqual([]);
   });
 
   it('upserts more than 64 points in batches of 64', async () => {
     await store.init(4);
-    await store.replaceDocument('big', Array.from({ length: 130 }, (_, i) => point('big', i, unit(i))));
+    await store.replaceDocument('big', 1, Array.from({ length: 130 }, (_, i) => point('big', i, unit(i))), graphAt(1));
     expect(sent('upsert_points').map((r) => (r.body as { points: unknown[] }).points.length)).toEqual([64, 64, 2]);
     expect(await store.countPoints()).toBe(130);
     expect(server.violations).toEqual([]);
   });
 
-  it('shrinking a document sends a waited delete-by-filter on doc_id and chunk_index >= the new count', async () => {
+  it('a replace the graph agrees with sends a waited delete-by-filter of the document’s older versions', async () => {
     await store.init(4);
-    await store.replaceDocument('a', [point('a', 0, unit(0)), point('a', 1, unit(1)), point('a', 2, unit(2))]);
-    await store.replaceDocument('a', [point('a', 0, unit(0))]);
+    await store.replaceDocument('a', 1, [point('a', 0, unit(0)), point('a', 1, unit(1)), point('a', 2, unit(2))], graphAt(1));
+    expect(await store.replaceDocument('a', 2, [point('a', 0, unit(0))], graphAt(2))).toEqual({ applied: true });
     const deletes = sent('delete_points');
     expect(deletes.at(-1)?.query.wait).toBe('true');
     expect(deletes.at(-1)?.body).toEqual({
-      filter: {
-        must: [
-          { key: 'doc_id', match: { value: 'a' } },
-          { key: 'chunk_index', range: { gte: 1 } },
-        ],
-      },
+      filter: { must: [{ key: 'doc_id', match: { value: 'a' } }], must_not: [{ key: 'version', range: { gte: 2 } }] },
     });
     expect(await store.countPoints()).toBe(1);
     expect(server.violations).toEqual([]);
   });
 
-  it('replaceDocument with no points and deleteDocument delete every point of the document, waiting', async () => {
+  it('a replace the graph has moved past deletes the points it wrote, by doc id and its version', async () => {
     await store.init(4);
-    await store.replaceDocument('a', [point('a', 0, unit(0)), point('a', 1, unit(1))]);
-    await store.replaceDocument('b', [point('b', 0, unit(2))]);
-    await store.replaceDocument('a', []);
+    await store.replaceDocument('a', 5, [point('a', 0, unit(0))], graphAt(5));
+    expect(await store.replaceDocument('a', 4, [point('a', 0, unit(1)), point('a', 1, unit(2))], graphAt(5))).toEqual({ applied: false });
+    expect(sent('delete_points').at(-1)?.body).toEqual({
+      filter: {
+        must: [
+          { key: 'doc_id', match: { value: 'a' } },
+          { key: 'version', match: { value: 4 } },
+        ],
+      },
+    });
+    expect((await store.search(new Float32Array(unit(0)), 10)).map((h) => [h.chunkId, h.version])).toEqual([['a#0', 5]]);
+    // A tombstone of a newer delete takes a replace back the same way.
+    expect(await store.replaceDocument('a', 6, [point('a', 0, unit(1))], graphAt(7, true))).toEqual({ applied: false });
     expect(await store.countPoints()).toBe(1);
-    await store.deleteDocument('b');
+    expect(server.violations).toEqual([]);
+  });
+
+  it('replaceDocument with no points and deleteDocument delete the document’s points up to their version, waiting', async () => {
+    await store.init(4);
+    await store.replaceDocument('a', 1, [point('a', 0, unit(0)), point('a', 1, unit(1))], graphAt(1));
+    await store.replaceDocument('b', 2, [point('b', 0, unit(2))], graphAt(2));
+    await store.replaceDocument('a', 3, [], graphAt(3));
+    expect(await store.countPoints()).toBe(1);
+    expect(await store.deleteDocument('b', 4, graphAt(4, true))).toEqual({ applied: true });
     expect(await store.countPoints()).toBe(0);
     const deletes = sent('delete_points').slice(-2);
     expect(deletes.map((r) => r.body)).toEqual([
-      { filter: { must: [{ key: 'doc_id', match: { value: 'a' } }] } },
-      { filter: { must: [{ key: 'doc_id', match: { value: 'b' } }] } },
+      { filter: { must: [{ key: 'doc_id', match: { value: 'a' } }], must_not: [{ key: 'version', range: { gte: 3 } }] } },
+      { filter: { must: [{ key: 'doc_id', match: { value: 'b' } }], must_not: [{ key: 'version', range: { gt: 4 } }] } },
     ]);
     expect(deletes.every((r) => r.query.wait === 'true')).toBe(true);
     expect(server.violations).toEqual([]);
   });
 
+  it('a delete leaves the points of a newer version and answers applied: false when the graph holds it', async () => {
+    await store.init(4);
+    await store.replaceDocument('a', 9, [point('a', 0, unit(0))], graphAt(9));
+    expect(await store.deleteDocument('a', 8, graphAt(9))).toEqual({ applied: false });
+    expect(await store.countPoints()).toBe(1);
+    expect(server.violations).toEqual([]);
+  });
+
+  it('points written before versions (old ids, no version in the payload) read as version 0 and go with the next change', async () => {
+    await store.init(4);
+    const legacyId = uuidV5('a#0', QDRANT_POINT_NAMESPACE);
+    await client.upsert('chunks', { wait: true, points: [{ id: legacyId, vector: unit(0), payload: { doc_id: 'a', chunk_id: 'a#0', chunk_index: 0, text: 'old' } }] });
+    expect((await store.search(new Float32Array(unit(0)), 1))[0]).toMatchObject({ chunkId: 'a#0', version: 0 });
+    await store.replaceDocument('a', 1, [point('a', 0, unit(0))], graphAt(1));
+    expect((await store.search(new Float32Array(unit(0)), 10)).map((h) => [h.chunkId, h.version])).toEqual([['a#0', 1]]);
+    expect(server.violations).toEqual([]);
+  });
+
   it('search queries with the limit, the payload and the source filter, and maps hits back to camelCase', async () => {
     await store.init(4);
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0], 'wiki')]);
-    await store.replaceDocument('b', [point('b', 0, [1, 1, 0, 0], 'docs')]);
+    await store.replaceDocument('a', 1, [point('a', 0, [1, 0, 0, 0], 'wiki')], graphAt(1));
+    await store.replaceDocument('b', 1, [point('b', 0, [1, 1, 0, 0], 'docs')], graphAt(1));
     const hits = await store.search(new Float32Array([1, 0, 0, 0]), 5, { source: 'docs' });
     expect(sent('query_points').at(-1)?.body).toEqual({
       query: [1, 0, 0, 0],
@@ -160,7 +200,7 @@ describe('QdrantVectorStore contract tests (requests checked against Qdrant Open
       with_payload: true,
       filter: { must: [{ key: 'source', match: { value: 'docs' } }] },
     });
-    expect(hits).toEqual([{ chunkId: 'b#0', docId: 'b', chunkIndex: 0, score: expect.closeTo(Math.SQRT1_2, 5), payload: point('b', 0, []).payload }]);
+    expect(hits).toEqual([{ chunkId: 'b#0', docId: 'b', chunkIndex: 0, score: expect.closeTo(Math.SQRT1_2, 5), version: 1, payload: point('b', 0, []).payload }]);
     expect(server.violations).toEqual([]);
   });
 
@@ -173,16 +213,10 @@ describe('QdrantVectorStore contract tests (requests checked against Qdrant Open
 
   it('a request Qdrant rejects (wrong vector size) is a plain error, not an outage', async () => {
     await store.init(4);
-    const error = await store.replaceDocument('a', [point('a', 0, [1, 0, 0])]).catch((e: unknown) => e);
+    const error = await store.replaceDocument('a', 1, [point('a', 0, [1, 0, 0])], graphAt(1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(isStoreUnavailableError(error)).toBe(false);
     expect((error as Error).message).toMatch(/HTTP 400: Wrong input: Vector dimension error/);
-  });
-
-  it('refuses chunk indexes that are not 0..n-1, which the range delete relies on', async () => {
-    await store.init(4);
-    await expect(store.replaceDocument('a', [point('a', 1, unit(1))])).rejects.toThrow(RangeError);
-    expect(sent('upsert_points')).toEqual([]);
   });
 });
 
@@ -253,10 +287,11 @@ describe('qdrantPointId', () => {
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
 
-  it('is a deterministic v5 UUID of the chunk id in inlet’s namespace', () => {
-    expect(qdrantPointId('docs:a.md#0')).toBe(uuidV5('docs:a.md#0', QDRANT_POINT_NAMESPACE));
-    expect(qdrantPointId('docs:a.md#0')).toMatch(UUID);
-    expect(qdrantPointId('docs:a.md#1')).not.toBe(qdrantPointId('docs:a.md#0'));
+  it('is a deterministic v5 UUID of the chunk id and the version in inlet’s namespace', () => {
+    expect(qdrantPointId('docs:a.md#0', 7)).toBe(uuidV5('docs:a.md#0@7', QDRANT_POINT_NAMESPACE));
+    expect(qdrantPointId('docs:a.md#0', 7)).toMatch(UUID);
+    expect(qdrantPointId('docs:a.md#1', 7)).not.toBe(qdrantPointId('docs:a.md#0', 7));
+    expect(qdrantPointId('docs:a.md#0', 8)).not.toBe(qdrantPointId('docs:a.md#0', 7));
   });
 });
 
@@ -283,7 +318,7 @@ describe('the Qdrant contract server itself', () => {
   });
 
   it('accepts the same point with a UUID or an unsigned integer id', async () => {
-    await send('PUT', '/collections/c/points?wait=true', { points: [{ id: qdrantPointId('chunk-1'), vector: [1, 0] }] });
+    await send('PUT', '/collections/c/points?wait=true', { points: [{ id: qdrantPointId('chunk-1', 1), vector: [1, 0] }] });
     await send('PUT', '/collections/c/points?wait=true', { points: [{ id: 7, vector: [0, 1] }] });
     expect(server.violations).toEqual([]);
   });

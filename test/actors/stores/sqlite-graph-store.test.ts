@@ -22,6 +22,8 @@ describe('SqliteGraphStore', () => {
   let dir: string;
   let db: Database.Database;
   let store: SqliteGraphStore;
+  // Versions as the queue's sequences: each write gets the next one.
+  let version = 0;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'inlet-graph-'));
@@ -42,7 +44,10 @@ describe('SqliteGraphStore', () => {
     const migrated = new SqliteGraphStore(old);
     await migrated.init();
     expect(await migrated.getDocument('docs:a.md')).toMatchObject({ title: 'A' });
-    await migrated.applyBatch([{ kind: 'upsert', document: doc('docs:b.md', { metadata: { space: 'ENG', version: 2 } }), chunks: [], linksTo: [] }]);
+    // Documents of that time have no version: they read as version 0, and any change applies over them.
+    expect(await migrated.appliedVersions(['docs:a.md', 'docs:b.md'])).toEqual(new Map([['docs:a.md', { version: 0, deleted: false }]]));
+    await migrated.applyBatch([{ kind: 'upsert', version: 1, document: doc('docs:b.md', { metadata: { space: 'ENG', version: 2 } }), chunks: [], linksTo: [] }]);
+    expect(await migrated.deleteDocument('docs:a.md', 1)).toEqual({ applied: true });
     expect((await migrated.getDocument('docs:b.md'))?.metadata).toEqual({ space: 'ENG', version: 2 });
     await migrated.init();
     old.close();
@@ -55,7 +60,7 @@ describe('SqliteGraphStore', () => {
 
   it('round-trips a document with optional fields, chunks in order and links in written order', async () => {
     const record = doc('docs:a.md', { url: 'https://x/a', parentId: 'docs:index.md' });
-    await store.upsertDocument(record, [chunk('docs:a.md', 0), chunk('docs:a.md', 1)], ['docs:z.md', 'docs:b.md']);
+    await store.upsertDocument(record, [chunk('docs:a.md', 0), chunk('docs:a.md', 1)], ['docs:z.md', 'docs:b.md'], ++version);
     expect(await store.getDocument('docs:a.md')).toEqual({
       ...record,
       chunks: [chunk('docs:a.md', 0), chunk('docs:a.md', 1)],
@@ -65,8 +70,8 @@ describe('SqliteGraphStore', () => {
   });
 
   it('replaces chunks and outgoing links on upsert', async () => {
-    await store.upsertDocument(doc('docs:a.md'), [chunk('docs:a.md', 0), chunk('docs:a.md', 1)], ['docs:b.md']);
-    await store.upsertDocument(doc('docs:a.md', { title: 'New' }), [chunk('docs:a.md', 0)], []);
+    await store.upsertDocument(doc('docs:a.md'), [chunk('docs:a.md', 0), chunk('docs:a.md', 1)], ['docs:b.md'], ++version);
+    await store.upsertDocument(doc('docs:a.md', { title: 'New' }), [chunk('docs:a.md', 0)], [], ++version);
     const stored = await store.getDocument('docs:a.md');
     expect(stored?.title).toBe('New');
     expect(stored?.chunks).toHaveLength(1);
@@ -75,9 +80,9 @@ describe('SqliteGraphStore', () => {
   });
 
   it('shows a link to a not-yet-stored document once that document arrives', async () => {
-    await store.upsertDocument(doc('docs:a.md'), [], ['docs:b.md']);
+    await store.upsertDocument(doc('docs:a.md'), [], ['docs:b.md'], ++version);
     expect(await store.neighbours('docs:a.md')).toEqual({ linksTo: [], linkedFrom: [] });
-    await store.upsertDocument(doc('docs:b.md'), [], []);
+    await store.upsertDocument(doc('docs:b.md'), [], [], ++version);
     expect((await store.neighbours('docs:a.md')).linksTo.map((r) => r.id)).toEqual(['docs:b.md']);
     expect(await store.neighbours('docs:b.md')).toEqual({
       linksTo: [],
@@ -86,15 +91,15 @@ describe('SqliteGraphStore', () => {
   });
 
   it('delete removes the document, its chunks and outgoing links but keeps links pointing at it', async () => {
-    await store.upsertDocument(doc('docs:a.md'), [chunk('docs:a.md', 0)], ['docs:b.md']);
-    await store.upsertDocument(doc('docs:b.md'), [chunk('docs:b.md', 0)], ['docs:a.md']);
-    await store.deleteDocument('docs:b.md');
-    await store.deleteDocument('docs:never.md');
+    await store.upsertDocument(doc('docs:a.md'), [chunk('docs:a.md', 0)], ['docs:b.md'], ++version);
+    await store.upsertDocument(doc('docs:b.md'), [chunk('docs:b.md', 0)], ['docs:a.md'], ++version);
+    await store.deleteDocument('docs:b.md', ++version);
+    await store.deleteDocument('docs:never.md', ++version);
     expect(await store.getDocument('docs:b.md')).toBeNull();
     expect(await store.countDocuments()).toBe(1);
     expect(db.prepare("SELECT count(*) FROM graph_chunks WHERE doc_id = 'docs:b.md'").pluck().get()).toBe(0);
     expect(await store.neighbours('docs:a.md')).toEqual({ linksTo: [], linkedFrom: [] });
-    await store.upsertDocument(doc('docs:b.md'), [], []);
+    await store.upsertDocument(doc('docs:b.md'), [], [], ++version);
     expect((await store.neighbours('docs:b.md')).linkedFrom.map((r) => r.id)).toEqual(['docs:a.md']);
   });
 

@@ -29,6 +29,8 @@ describe('SqliteVectorStore', () => {
   let path: string;
   let db: Database.Database;
   let store: SqliteVectorStore;
+  // Versions as the queue's sequences: each write gets the next one.
+  let version = 0;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'inlet-vector-'));
@@ -43,8 +45,8 @@ describe('SqliteVectorStore', () => {
   });
 
   it('finds the nearest chunks with cosine similarity as score', async () => {
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0]), point('a', 1, [0, 1, 0, 0])]);
-    await store.replaceDocument('b', [point('b', 0, [1, 1, 0, 0])]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0]), point('a', 1, [0, 1, 0, 0])]);
+    await store.replaceDocument('b', ++version, [point('b', 0, [1, 1, 0, 0])]);
     const hits = await store.search(new Float32Array([1, 0, 0, 0]), 2);
     expect(hits.map((h) => h.chunkId)).toEqual(['a#0', 'b#0']);
     expect(hits[0].score).toBeCloseTo(1, 5);
@@ -53,30 +55,30 @@ describe('SqliteVectorStore', () => {
   });
 
   it('filters by source inside the query', async () => {
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0], 'wiki')]);
-    await store.replaceDocument('b', [point('b', 0, [0.5, 0.5, 0, 0], 'docs')]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0], 'wiki')]);
+    await store.replaceDocument('b', ++version, [point('b', 0, [0.5, 0.5, 0, 0], 'docs')]);
     const hits = await store.search(new Float32Array([1, 0, 0, 0]), 1, { source: 'docs' });
     expect(hits.map((h) => h.docId)).toEqual(['b']);
   });
 
   it('replaceDocument removes points past the new chunk count', async () => {
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0]), point('a', 1, [0, 1, 0, 0]), point('a', 2, [0, 0, 1, 0])]);
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0])]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0]), point('a', 1, [0, 1, 0, 0]), point('a', 2, [0, 0, 1, 0])]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0])]);
     expect(await store.countPoints()).toBe(1);
     expect(db.prepare('SELECT count(*) FROM vector_embeddings').pluck().get()).toBe(1);
     expect((await store.search(new Float32Array([0, 0, 1, 0]), 10)).map((h) => h.chunkId)).toEqual(['a#0']);
   });
 
   it('deleteDocument removes every point and ignores unknown documents', async () => {
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0])]);
-    await store.deleteDocument('a');
-    await store.deleteDocument('never');
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0])]);
+    await store.deleteDocument('a', ++version);
+    await store.deleteDocument('never', ++version);
     expect(await store.countPoints()).toBe(0);
     expect(await store.search(new Float32Array([1, 0, 0, 0]), 5)).toEqual([]);
   });
 
   it('keeps points across reopening and tolerates sqlite-vec being loaded already', async () => {
-    await store.replaceDocument('a', [point('a', 0, [1, 0, 0, 0])]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [1, 0, 0, 0])]);
     db.close();
     db = new Database(path);
     sqliteVec.load(db);
@@ -86,7 +88,7 @@ describe('SqliteVectorStore', () => {
   });
 
   it('never returns zero vectors, which have no direction', async () => {
-    await store.replaceDocument('a', [point('a', 0, [0, 0, 0, 0]), point('a', 1, [0, 1, 0, 0])]);
+    await store.replaceDocument('a', ++version, [point('a', 0, [0, 0, 0, 0]), point('a', 1, [0, 1, 0, 0])]);
     expect((await store.search(new Float32Array([0, 1, 0, 0]), 5)).map((h) => h.chunkId)).toEqual(['a#1']);
     expect(await store.search(new Float32Array([0, 0, 0, 0]), 5)).toEqual([]);
   });
