@@ -115,6 +115,9 @@ export class RedisQueue implements IngestionQueue {
   /** Blocks on the dedicated connection; an item moved here but not leased is put back by the next reap if we die first. */
   private async waitForOne(waitMs: number, token: string): Promise<RawClaim | undefined> {
     const k = this.keys;
+    // The claim script just ran on the commands connection, so Redis answers; the dedicated one may still be connecting
+    // (it is opened later, and with enableOfflineQueue off a command on it would fail as an outage).
+    if (!(await this.blockingReady(waitMs))) return undefined;
     let item: string | null;
     try {
       item = await this.blocking.blmove(k.ready, k.handoff, 'LEFT', 'RIGHT', waitMs / 1000);
@@ -127,6 +130,24 @@ export class RedisQueue implements IngestionQueue {
       leaseScript.run(this.redis, [k.handoff, k.leases, k.holders, k.payloads, k.attempts, k.seq], [item, this.now() + this.leaseMs, token]),
     )) as [string, string | null, string] | null;
     return leased ? [String(leased[0]), leased[1], Number(leased[2])] : undefined;
+  }
+
+  /** Resolves true once the blocking connection is ready, false if it is not within `waitMs`. */
+  private blockingReady(waitMs: number): Promise<boolean> {
+    const blocking = this.blocking;
+    if (blocking.status === 'ready') return Promise.resolve(true);
+    if (blocking.status === 'wait') blocking.connect().catch(() => undefined); // lazyConnect: open it on first use
+    return new Promise((resolve) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        blocking.off('ready', onReady);
+        resolve(false);
+      }, waitMs);
+      blocking.once('ready', onReady);
+    });
   }
 
   private async parse(raw: RawClaim[], token: string): Promise<ClaimedEvent[]> {

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { parseDeadLetterRecord } from '../../../src/actors/queue/dead-letter-record.ts';
-import { redisQueueKeys } from '../../../src/actors/queue/redis-queue.ts';
+import { RedisQueue, redisQueueKeys } from '../../../src/actors/queue/redis-queue.ts';
 import { manyEvents, upsertEvent } from '../../support/events.ts';
-import { type QueueHarness, queueBackends } from '../../support/queue-backends.ts';
+import { type QueueHarness, queueBackends, testQueueOptions } from '../../support/queue-backends.ts';
 
 describe('dead-letter records', () => {
   it('reads a record the queue wrote', () => {
@@ -81,3 +82,23 @@ for (const backend of queueBackends.filter((b) => b.name.startsWith('redis'))) {
     });
   });
 }
+
+describe.skipIf(inject('redisUrl') === '')('Redis queue start-up', () => {
+  it('lets a blocking claim wait for its dedicated connection to connect instead of failing as an outage', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    // As open-backends makes it: opened after the commands connection, offline queue off.
+    const blocking = new Redis(inject('redisUrl'), { lazyConnect: true, enableOfflineQueue: false });
+    const queue = new RedisQueue(redis, blocking, testQueueOptions());
+    try {
+      const waiting = queue.claim({ max: 1, waitMs: 2_000 });
+      await new Promise((resolve) => blocking.once('ready', resolve));
+      await queue.enqueue([upsertEvent('first.md')]);
+      expect((await waiting).map((c) => c.event.path)).toEqual(['first.md']);
+    } finally {
+      await queue.clear();
+      await redis.del(redisQueueKeys(queue.name).seq);
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+});
