@@ -19,6 +19,18 @@ local function adopt(item, seqKey, payloadsKey)
 end
 `;
 
+/** Lua: runs `cmd key args...` over a flat argument list in slices (Lua's unpack stops at about 8000 values). */
+const CHUNKED = `
+local function chunked(cmd, key, args)
+  local out = {}
+  for i = 1, #args, 1000 do
+    local part = redis.call(cmd, key, unpack(args, i, math.min(i + 999, #args)))
+    if type(part) == 'table' then for _, v in ipairs(part) do out[#out + 1] = v end end
+  end
+  return out
+end
+`;
+
 /** Lua: dead-letters `id` (record with its payload), forgetting everything else about it. */
 const BURY = `
 local function bury(id, reason, now, deadKey, payloadsKey, attemptsKey, expiriesKey)
@@ -38,7 +50,7 @@ end
  * Returns {queued, duplicates}, or {-1, size} when the batch does not fit.
  */
 export const enqueueScript = new RedisScript(
-  `
+  `${CHUNKED}
 local now = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local fresh, seen, duplicates = {}, {}, 0
@@ -53,13 +65,21 @@ for i = 4, #ARGV, 2 do
 end
 local size = redis.call('LLEN', KEYS[1])
 if size + #fresh > tonumber(ARGV[1]) then return {-1, size} end
+if #fresh == 0 then return {0, duplicates} end
 local expiry = now + tonumber(ARGV[3])
-for _, i in ipairs(fresh) do
-  redis.call('ZADD', KEYS[2], expiry, ARGV[i])
-  local seq = redis.call('INCR', KEYS[3])
-  redis.call('HSET', KEYS[4], seq, ARGV[i + 1])
-  redis.call('RPUSH', KEYS[1], seq)
+local first = redis.call('INCRBY', KEYS[3], #fresh) - #fresh
+local remembered, payloads, ids = {}, {}, {}
+for n, i in ipairs(fresh) do
+  local id = string.format('%d', first + n)
+  remembered[#remembered + 1] = expiry
+  remembered[#remembered + 1] = ARGV[i]
+  payloads[#payloads + 1] = id
+  payloads[#payloads + 1] = ARGV[i + 1]
+  ids[n] = id
 end
+chunked('ZADD', KEYS[2], remembered)
+chunked('HSET', KEYS[4], payloads)
+chunked('RPUSH', KEYS[1], ids)
 return {#fresh, duplicates}
 `,
   4,
@@ -72,7 +92,7 @@ return {#fresh, duplicates}
  * Returns a flat array: id, payload (nil when none is stored), attempts, id, payload, attempts, ...
  */
 export const claimScript = new RedisScript(
-  `${ADOPT}
+  `${ADOPT}${CHUNKED}
 local now = tonumber(ARGV[2])
 local due = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
@@ -80,16 +100,27 @@ for _, id in ipairs(due) do
   redis.call('RPUSH', KEYS[1], id)
 end
 local deadline = now + tonumber(ARGV[3])
-local out = {}
-for _ = 1, tonumber(ARGV[1]) do
-  local item = redis.call('LPOP', KEYS[1])
-  if not item then break end
+local max = tonumber(ARGV[1])
+local items = max > 0 and redis.call('LPOP', KEYS[1], max)
+if not items then return {} end
+local ids, leases, holders = {}, {}, {}
+for n, item in ipairs(items) do
   local id = adopt(item, KEYS[7], KEYS[4])
-  redis.call('ZADD', KEYS[2], deadline, id)
-  redis.call('HSET', KEYS[3], id, ARGV[4])
+  ids[n] = id
+  leases[#leases + 1] = deadline
+  leases[#leases + 1] = id
+  holders[#holders + 1] = id
+  holders[#holders + 1] = ARGV[4]
+end
+chunked('ZADD', KEYS[2], leases)
+chunked('HSET', KEYS[3], holders)
+local payloads = chunked('HMGET', KEYS[4], ids)
+local attempts = chunked('HMGET', KEYS[5], ids)
+local out = {}
+for n, id in ipairs(ids) do
   out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', KEYS[4], id)
-  out[#out + 1] = redis.call('HGET', KEYS[5], id) or '0'
+  out[#out + 1] = payloads[n]
+  out[#out + 1] = attempts[n] or '0'
 end
 return out
 `,
@@ -143,23 +174,26 @@ return lost
  * Returns how many acks were late (the event was no longer held by that claim but still queued).
  */
 export const ackScript = new RedisScript(
-  `
-local late = 0
-for i = 1, #ARGV, 2 do
-  local id = ARGV[i]
-  if redis.call('HGET', KEYS[4], id) == ARGV[i + 1] then
-    redis.call('ZREM', KEYS[3], id)
+  `${CHUNKED}
+local ids = {}
+for i = 1, #ARGV, 2 do ids[#ids + 1] = ARGV[i] end
+local holders = chunked('HMGET', KEYS[4], ids)
+local held, late = {}, 0
+for n, id in ipairs(ids) do
+  if holders[n] == ARGV[2 * n] then
+    held[#held + 1] = id
   elseif redis.call('HEXISTS', KEYS[5], id) == 1 then
     late = late + 1
     if redis.call('ZREM', KEYS[8], id) == 0 and redis.call('ZREM', KEYS[3], id) == 0 then
       if redis.call('LREM', KEYS[1], 1, id) == 0 then redis.call('LREM', KEYS[2], 1, id) end
     end
   end
-  redis.call('HDEL', KEYS[4], id)
-  redis.call('HDEL', KEYS[5], id)
-  redis.call('HDEL', KEYS[6], id)
-  redis.call('HDEL', KEYS[7], id)
 end
+if #held > 0 then chunked('ZREM', KEYS[3], held) end
+chunked('HDEL', KEYS[4], ids)
+chunked('HDEL', KEYS[5], ids)
+chunked('HDEL', KEYS[6], ids)
+chunked('HDEL', KEYS[7], ids)
 return late
 `,
   8,

@@ -51,6 +51,16 @@ for (const backend of queueBackends) {
       expect(later.sequence).toBeGreaterThan(Math.max(...sequences));
     });
 
+    it('enqueues, claims and acknowledges batches of thousands in one call each', async () => {
+      const { queue } = await open({ maxSize: 5_000 });
+      expect(await queue.enqueue(manyEvents(2_500))).toEqual({ queued: 2_500, duplicates: 0 });
+      const claimed = await queue.claim({ max: 2_500, waitMs: 0 });
+      expect(claimed.map((c) => c.event.path)).toEqual(manyEvents(2_500).map((e) => e.path));
+      await queue.ack(claimed);
+      expect((await queue.getStats()).size).toBe(0);
+      expect(await queue.claim({ max: 10, waitMs: 0 })).toEqual([]);
+    });
+
     it('refuses a batch that does not fit and queues none of it', async () => {
       const { queue } = await open({ maxSize: 3 });
       await queue.enqueue(manyEvents(2, 'a'));
