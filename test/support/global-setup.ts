@@ -99,7 +99,7 @@ async function findRedisCluster(): Promise<string> {
       args.push('--cluster-config-file', join(clusterDir, `nodes-${port}.conf`), '--dir', clusterDir, '--daemonize', 'no');
       clusterServers.push(spawn('redis-server', args, { stdio: 'ignore' }));
     }
-    for (const port of ports) await waitForPing(port);
+    await Promise.all(ports.map(waitForPing));
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
       encoding: 'utf8',
       timeout: 20_000,
@@ -125,26 +125,31 @@ export default async function setup(project: TestProject) {
   // The JVM takes ~15 s to start: let it boot while Redis starts.
   const neo4jUrl = findNeo4j();
   neo4jUrl.catch(() => {}); // awaited below; this only keeps an early rejection from counting as unhandled
+  // The cluster (about 2-3 s, mostly redis-cli --cluster create waiting for the join) starts meanwhile too.
+  const clusterNodes = findRedisCluster();
+  clusterNodes.catch(() => {});
   let url = process.env.REDIS_URL ?? '';
-  if (!url && spawnSync('redis-server', ['--version']).status === 0) {
-    const port = await freePort();
-    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    await waitForPing(port);
-    url = `redis://127.0.0.1:${port}`;
-  }
-  if (!url) {
-    const message = 'NO REDIS: set REDIS_URL or put redis-server on the PATH; the Redis suites are SKIPPED';
-    if (process.env.INLET_REQUIRE_REDIS === '1') throw new Error(`${message} (INLET_REQUIRE_REDIS=1 makes this fatal)`);
-    loudNotice(message);
-  }
-  project.provide('redisUrl', url);
   try {
-    project.provide('redisClusterNodes', await findRedisCluster());
+    if (!url && spawnSync('redis-server', ['--version']).status === 0) {
+      const port = await freePort();
+      redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      await waitForPing(port);
+      url = `redis://127.0.0.1:${port}`;
+    }
+    if (!url) {
+      const message = 'NO REDIS: set REDIS_URL or put redis-server on the PATH; the Redis suites are SKIPPED';
+      if (process.env.INLET_REQUIRE_REDIS === '1') throw new Error(`${message} (INLET_REQUIRE_REDIS=1 makes this fatal)`);
+      loudNotice(message);
+    }
+    project.provide('redisUrl', url);
+    project.provide('redisClusterNodes', await clusterNodes);
     project.provide('neo4jUrl', await neo4jUrl);
   } catch (error) {
     redisServer?.kill('SIGTERM');
+    // A cluster still starting is stopped once it is up (or has failed and stopped itself).
+    await clusterNodes.catch(() => '');
     stopCluster();
     throw error;
   }
