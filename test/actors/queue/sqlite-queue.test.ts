@@ -122,6 +122,21 @@ describe('SqliteQueue', () => {
     expect(JSON.parse(dead.entry).path).toBe('poison.md');
   });
 
+  it('opens a file written before leases had tokens, and serves its waiting events', async () => {
+    const db = openDb();
+    // The entries table as inlet wrote it before issue 11: no lease_token, no lease_expiries.
+    db.exec(`CREATE TABLE inlet_queue_entries (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, seq INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('ready', 'processing', 'delayed')), entry TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, lease_expires_at INTEGER, available_at INTEGER)`);
+    db.prepare("INSERT INTO inlet_queue_entries (queue, seq, state, entry) VALUES ('old:queue', 1, 'ready', ?)").run(JSON.stringify(upsertEvent('kept.md')));
+    const queue = queueOn(db, { name: 'old:queue' });
+    const claimed = await queue.claim({ max: 10, waitMs: 0 });
+    expect(claimed.map((c) => [c.event.path, c.sequence])).toEqual([['kept.md', 1]]);
+    await queue.ack(claimed);
+    expect((await queue.getStats()).size).toBe(0);
+  });
+
   it('reports a locked file as QueueUnavailableError', async () => {
     const queue = queueOn(openDb({ timeout: 50 }));
     const holder = openDb();
