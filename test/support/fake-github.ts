@@ -53,6 +53,11 @@ export interface FakeGithub {
   rename(from: string, to: string, options?: { branch?: string }): string;
   /** Head sha of a branch (default: the default branch). */
   headOf(branch?: string): string;
+  /**
+   * Points the branch back at an earlier commit of its history without any push hint (a reset whose webhook was
+   * lost): compare from the newer head answers `behind` with no files, so only a tree listing shows what went.
+   */
+  resetTo(sha: string, options?: { branch?: string }): void;
   /** Live rate-limit numbers; tests may edit them. `reset` is in epoch seconds; once it passes the window refills. */
   rateLimit: FakeRateLimit;
   /** Answers the next `count` requests (matching `pathIncludes`) with `status`, before the token and rate-limit checks; calls queue up. */
@@ -76,6 +81,8 @@ export interface FakeGithubOptions {
   defaultBranch?: string;
   /** Files of the initial commit, path -> content. */
   files?: Record<string, string>;
+  /** Other repositories of the same owner, name -> files of their initial commit on `main` (read-only). */
+  otherRepos?: Record<string, Record<string, string>>;
 }
 
 interface Answer {
@@ -98,10 +105,18 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   let treeTruncated = false;
   let compareFileLimit = 300;
   let bodies: GithubBodies;
+  const others = new Map(Object.entries(options.otherRepos ?? {}).map(([other, files]) => [other.toLowerCase(), { repo: new FakeGitRepo('main', files), name: other }]));
+  let otherBodies = new Map<string, GithubBodies>();
   const holds = new RequestHolds();
 
   const route = (path: string, query: Record<string, string>): Answer => {
     if (path === '/rate_limit') return { status: 200, body: bodies.rateLimit(rateLimit) };
+    const other = others.get(/^\/repos\/[^/]+\/([^/]+)/.exec(path)?.[1]?.toLowerCase() ?? '');
+    if (other && path.toLowerCase().startsWith(`/repos/${owner}/`.toLowerCase())) return routeIn(other.repo, otherBodies.get(other.name)!, other.name, path, query);
+    return routeIn(repo, bodies, name, path, query);
+  };
+
+  const routeIn = (repo: FakeGitRepo, bodies: GithubBodies, name: string, path: string, query: Record<string, string>): Answer => {
     const prefix = `/repos/${owner}/${name}`.toLowerCase();
     if (!path.toLowerCase().startsWith(prefix)) return { status: 404, body: notFoundBody };
     const rest = path.slice(prefix.length).replace(/\/$/, '');
@@ -206,6 +221,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   bodies = createGithubBodies(repo, url, owner, name);
+  otherBodies = new Map([...others.values()].map((o) => [o.name, createGithubBodies(o.repo, url, owner, o.name)]));
 
   return {
     url,
@@ -215,6 +231,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     forcePush: (files, o) => repo.forcePush(o?.branch ?? repo.defaultBranch, files),
     rename: (from, to, o) => repo.rename(o?.branch ?? repo.defaultBranch, from, to),
     headOf: (branch) => repo.head(branch),
+    resetTo: (sha, o) => {
+      const branch = o?.branch ?? repo.defaultBranch;
+      if (!repo.commits.has(sha)) throw new Error(`fake-github: no commit ${sha}`);
+      repo.branches.set(branch, sha);
+    },
     failNext: (count, status, o = {}) => {
       if (count > 0) failures.push({ ...o, count, status });
     },

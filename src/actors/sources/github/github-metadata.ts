@@ -21,6 +21,11 @@ export const githubMetadataSchema = z.strictObject({
   rate_limit_reserve: optionalNumberIn(),
   /** Per-request timeout, seconds. Default 30. */
   request_timeout_seconds: numberIn(30, { min: 0, above: true }),
+  // Left undefined when absent (github-options.ts applies the defaults), so a parsed section shows only what was set.
+  /** How often the whole tree is listed against the documents held, to delete what vanished without a push, hours. Default 24. */
+  reconcile_hours: optionalNumberIn({ min: 0, above: true }),
+  /** Above this share of held documents missing at once, a reconcile or scope change deletes nothing. Default 0.2. */
+  max_deletion_share: optionalNumberIn({ max: 1 }),
 });
 
 /** A GitHub connector's validated metadata. */

@@ -20,6 +20,10 @@ export interface GithubOptions {
   rateLimitReserve: number;
   /** Per-request timeout in ms (`metadata.request_timeout_seconds`, default 30 s). */
   requestTimeoutMs: number;
+  /** How often the tree is listed against the documents held (`metadata.reconcile_hours`, default 24 h), in ms. */
+  reconcileMs: number;
+  /** Above this share of held documents missing at once, nothing is deleted (`metadata.max_deletion_share`, default 0.2). */
+  maxDeletionShare: number;
   /** GITHUB_TOKEN; empty means anonymous (60 requests per hour). */
   token: string;
 }
@@ -37,6 +41,8 @@ export function githubOptionsOf(name: string, config: ConnectorConfig): GithubOp
     maxFileBytes: m.max_file_bytes,
     rateLimitReserve: m.rate_limit_reserve ?? (config.token ? 100 : 5),
     requestTimeoutMs: m.request_timeout_seconds * 1000,
+    reconcileMs: (m.reconcile_hours ?? 24) * 3_600_000,
+    maxDeletionShare: m.max_deletion_share ?? 0.2,
     token: config.token,
   };
 }

@@ -5,17 +5,9 @@ import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts'
 import { GithubClient } from './github-client.ts';
 import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
 import { type DocumentBlobs, listDocuments } from './list-documents.ts';
-
-/** What the GitHub connector remembers between polls. */
-interface GithubCursor {
-  branch: string;
-  /** Last processed commit. */
-  head: string;
-  /** ETag of the last head answer, for the conditional request. */
-  etag: string | null;
-  /** path → blob sha of every document at `head`: the old tree when a compare cannot be used. */
-  blobs: Record<string, string>;
-}
+import { type GithubCursor, type GithubScope, readGithubCursor } from './github-cursor.ts';
+import { judgeDeletions } from '../judge-deletions.ts';
+import { isSameScope } from '../same-scope.ts';
 
 /** GitHub's compare API lists at most 300 files; an answer that long may be cut short. */
 const COMPARE_FILE_CAP = 300;
@@ -29,30 +21,49 @@ const COMPARE_FILE_CAP = 300;
 export class GithubSource implements DocumentSource {
   private readonly client: GithubClient;
   private readonly figures = { skipped_too_large: 0, reconciliations: 0 };
+  private lastCheck: { last: string | null; guard: string; held: number } = { last: null, guard: 'not run yet', held: 0 };
 
   constructor(
     private readonly name: string,
     private readonly options: GithubOptions,
     private readonly logger: Logger,
-    now: () => number = Date.now,
+    private readonly now: () => number = Date.now,
   ) {
     this.client = new GithubClient(name, options, now);
   }
 
   async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
-    const previous = cursor as GithubCursor | null;
-    const branch = this.options.branch ?? previous?.branch ?? (await guard((signal) => this.client.defaultBranch(signal)));
-    const sameBranch = previous?.branch === branch;
+    const previous = readGithubCursor(cursor);
+    const now = this.now();
+    const { apiUrl, owner, repo, docsPath, extensions } = this.options;
+    // An unset branch keeps following the one resolved before, unless the repository itself changed.
+    const sameRepo = isSameScope(previous?.scope && { apiUrl: previous.scope.apiUrl, owner: previous.scope.owner, repo: previous.scope.repo }, { apiUrl, owner, repo });
+    const branch = this.options.branch ?? (sameRepo && previous ? previous.branch : await guard((signal) => this.client.defaultBranch(signal)));
+    const scope: GithubScope = { apiUrl, owner, repo, branch, docsPath, patterns: extensions };
+    const inScope = previous !== null && isSameScope(previous.scope, scope);
+    const reconcileDue = inScope && now - Date.parse(previous.lastReconcile) >= this.options.reconcileMs;
     const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
-    const head = await guard((signal) => this.client.head(branch, sameBranch && !forced ? previous.etag : null, signal));
-    if (head.notModified) return { events: [], nextCursor: previous };
-    const next = (blobs: Record<string, string>): GithubCursor => ({ branch, head: head.sha, etag: head.etag, blobs });
-    if (!previous || !sameBranch) {
-      const blobs = await listDocuments(this.client, this.options, head.treeSha, guard);
-      const events = await this.upserts(Object.entries(blobs).map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, guard);
-      // Switching branches: documents only on the old branch must go.
-      const gone = sameBranch || !previous ? [] : Object.keys(previous.blobs).filter((p) => !blobs[p]);
-      return { events: [...gone.map((p) => this.remove(p, head.sha)), ...events], nextCursor: next(shasOf(blobs)) };
+    // A due reconcile asks unconditionally: it needs the head's tree even when the branch did not move.
+    const head = await guard((signal) => this.client.head(branch, inScope && !forced && !reconcileDue ? previous.etag : null, signal));
+    if (head.notModified) return { events: [], nextCursor: cursor };
+    const next = (blobs: Record<string, string>, lastReconcile = previous?.lastReconcile ?? new Date(now).toISOString()): GithubCursor =>
+      ({ version: 1, scope, branch, head: head.sha, etag: head.etag, blobs, lastReconcile });
+    if (!inScope || reconcileDue) {
+      // A new or unknown scope is backfilled; a due reconcile lists the tree. Either way, documents held but not listed
+      // any more are deleted through the mass-deletion guard.
+      if (reconcileDue) this.figures.reconciliations++;
+      const held = previous?.blobs ?? {};
+      const listed = await listDocuments(this.client, this.options, head.treeSha, guard);
+      const judgement = judgeDeletions(Object.keys(held), new Set(Object.keys(listed)), this.options.maxDeletionShare);
+      this.noteGuard(now, judgement.report, judgement.tripped ? judgement.missing.length : 0);
+      if (judgement.tripped) this.logger.warn('github: too many documents missing at once, nothing deleted', { connector: this.name, guard: judgement.report });
+      const changed = Object.entries(listed).filter(([path, blob]) => !inScope || held[path] !== blob.sha);
+      const events = [
+        ...(judgement.tripped ? [] : judgement.missing.map((p) => this.remove(p, head.sha))),
+        ...(await this.upserts(changed.map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, guard)),
+      ];
+      const kept = judgement.tripped ? Object.fromEntries(judgement.missing.map((p) => [p, held[p]!])) : {};
+      return { events, nextCursor: next({ ...kept, ...shasOf(listed) }, new Date(now).toISOString()) };
     }
     if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(previous.blobs) };
     const diff = forced ? null : await this.compare(previous, head.sha, guard);
@@ -83,7 +94,14 @@ export class GithubSource implements DocumentSource {
       requests: this.client.counters.requests,
       not_modified: this.client.counters.notModified,
       ...this.figures,
+      last_reconcile: this.lastCheck.last,
+      deletion_guard: this.lastCheck.guard,
+      held_missing: this.lastCheck.held,
     };
+  }
+
+  private noteGuard(now: number, report: string, held: number): void {
+    this.lastCheck = { last: new Date(now).toISOString(), guard: report, held };
   }
 
   /** The compare API's view of the change, or null when it cannot be trusted (cut short, or the base is gone). */

@@ -16,6 +16,8 @@ describe('GitHub options', () => {
       maxFileBytes: 1_000_000,
       rateLimitReserve: 100,
       requestTimeoutMs: 30_000,
+      reconcileMs: 24 * 3_600_000,
+      maxDeletionShare: 0.2,
       token: 't',
     });
     expect(optionsOf({ owner: 'octo', repo: 'handbook' }).rateLimitReserve).toBe(5);
@@ -27,6 +29,12 @@ describe('GitHub options', () => {
       apiUrl: 'https://ghe.example.com/api/v3',
       requestTimeoutMs: 5000,
     });
+  });
+
+  it('reads reconcile_hours in hours and max_deletion_share as a share, and refuses values out of range', () => {
+    expect(optionsOf({ owner: 'o', repo: 'r', reconcile_hours: '0.5', max_deletion_share: 0.5 })).toMatchObject({ reconcileMs: 1_800_000, maxDeletionShare: 0.5 });
+    expect(() => optionsOf({ owner: 'o', repo: 'r', reconcile_hours: 0 })).toThrow('connectors.gh.metadata.reconcile_hours: expected a number above 0');
+    expect(() => optionsOf({ owner: 'o', repo: 'r', max_deletion_share: 1.5 })).toThrow('connectors.gh.metadata.max_deletion_share: expected a number from 0 to 1');
   });
 
   it('names the key that is missing, wrong or unknown', () => {
