@@ -1,6 +1,6 @@
 import { assign, type ErrorActorEvent, enqueueActions, fromCallback, setup } from 'xstate';
 import { type BackpressureThresholds, nextBackpressure } from '../model/backpressure.ts';
-import type { QueueStats } from '../model/queue-stats.ts';
+import type { QueueSizes } from '../model/queue-stats.ts';
 import { type ConnectorInput, connectorMachine } from './connector.machine.ts';
 import { type WorkerInput, workerMachine } from './worker.machine.ts';
 
@@ -20,8 +20,12 @@ export type ConnectorManagerEvent =
   | { type: 'REGISTER'; connector: Omit<ConnectorInput, 'restarts'> }
   | { type: 'START_POLLING' }
   | { type: 'STOP' }
-  | { type: 'QUEUE_STATS'; stats: QueueStats }
-  | { type: 'QUEUE_UNREACHABLE'; error: string }
+  /** A reading of the queue's sizes; `at` is when it was taken (ms since the epoch), from the monitor's clock. */
+  | { type: 'QUEUE_STATS'; stats: QueueSizes; at?: number }
+  /** The queue's store did not answer (connection refused or reset, command timeout, connection closed). */
+  | { type: 'QUEUE_UNREACHABLE'; error: string; at?: number }
+  /** The queue's store answered with an error (a Lua `ReplyError`, a key of the wrong type): reachable, but broken. */
+  | { type: 'QUEUE_ERROR'; error: string; at?: number }
   | { type: 'RESPAWN'; childId: string }
   | ErrorActorEvent;
 
@@ -35,6 +39,8 @@ export const QUEUE_MONITOR_ID = 'queue-monitor';
  * The supervisor (ConnectorManager): spawns a connector actor per connector (systemId `connector:<name>`), the worker
  * actors and the queue monitor; pauses every connector's polling while the queue is under backpressure (with
  * hysteresis) and resumes them under the low mark; restarts a crashed child after a growing delay, counting it.
+ * The `queue` region is the service's only backpressure latch: the adapters report sizes, and every reader (health,
+ * `GET /queue/stats`, `queue.isBackpressure()`) answers from this state (issue 11).
  */
 export const connectorManagerMachine = setup({
   types: {
@@ -42,8 +48,12 @@ export const connectorManagerMachine = setup({
     context: {} as ConnectorManagerInput & {
       polling: boolean;
       restarts: Record<string, number>;
-      queueStats: QueueStats | null;
+      /** The last sizes read; kept while the queue is unreachable, for the report. */
+      queueStats: QueueSizes | null;
+      /** Why the queue is `unreachable` or in `error`; null otherwise. */
       queueError: string | null;
+      /** When the monitor last heard from the queue, answer or failure (ms since the epoch, the monitor's clock). */
+      queueCheckedAt: number | null;
       /** True while the queue region is in `backpressure`, so a connector spawned meanwhile starts paused. */
       underBackpressure: boolean;
     },
@@ -80,13 +90,18 @@ export const connectorManagerMachine = setup({
       for (const connector of context.connectors) enqueue.sendTo(connector.name, { type: params.type });
     }),
     recordQueueStats: assign({
-      queueStats: ({ event }) => (event as { stats: QueueStats }).stats,
+      queueStats: ({ event }) => (event as { stats: QueueSizes }).stats,
       queueError: null,
+      queueCheckedAt: ({ context, event }) => (event as { at?: number }).at ?? context.queueCheckedAt,
+    }),
+    recordQueueFailure: assign({
+      queueError: ({ event }) => (event as { error?: string }).error ?? 'unreachable',
+      queueCheckedAt: ({ context, event }) => (event as { at?: number }).at ?? context.queueCheckedAt,
     }),
   },
   guards: {
-    isOverHighMark: ({ context, event }) => nextBackpressure(false, (event as { stats: QueueStats }).stats.usage_pct, context.backpressure),
-    isUnderLowMark: ({ context, event }) => !nextBackpressure(true, (event as { stats: QueueStats }).stats.usage_pct, context.backpressure),
+    isOverHighMark: ({ context, event }) => nextBackpressure(false, (event as { stats: QueueSizes }).stats.usage_pct, context.backpressure),
+    isUnderLowMark: ({ context, event }) => !nextBackpressure(true, (event as { stats: QueueSizes }).stats.usage_pct, context.backpressure),
   },
   delays: {
     restartDelay: ({ context, event }) => {
@@ -96,7 +111,7 @@ export const connectorManagerMachine = setup({
   },
 }).createMachine({
   id: 'connectorManager',
-  context: ({ input }) => ({ ...input, polling: false, restarts: {}, queueStats: null, queueError: null, underBackpressure: false }),
+  context: ({ input }) => ({ ...input, polling: false, restarts: {}, queueStats: null, queueError: null, queueCheckedAt: null, underBackpressure: false }),
   entry: [
     enqueueActions(({ context, enqueue }) => {
       for (const connector of context.connectors) enqueue({ type: 'spawnConnector', params: { name: connector.name } });
@@ -154,6 +169,7 @@ export const connectorManagerMachine = setup({
               { target: 'flowing', actions: 'recordQueueStats' },
             ],
             QUEUE_UNREACHABLE: 'unreachable',
+            QUEUE_ERROR: 'error',
           },
         },
         flowing: {
@@ -163,11 +179,12 @@ export const connectorManagerMachine = setup({
               { actions: 'recordQueueStats' },
             ],
             QUEUE_UNREACHABLE: 'unreachable',
+            QUEUE_ERROR: 'error',
           },
         },
         backpressure: {
           entry: [assign({ underBackpressure: true }), { type: 'tellConnectors', params: { type: 'BACKPRESSURE_ON' } }],
-          // Leaving for `unreachable` resumes polling too: the runbook keeps polling while Redis is down, and
+          // Leaving for `unreachable` or `error` resumes polling too: the runbook keeps polling while Redis is down, and
           // nothing is lost because a cursor only advances once its events are queued.
           exit: [assign({ underBackpressure: false }), { type: 'tellConnectors', params: { type: 'BACKPRESSURE_OFF' } }],
           on: {
@@ -176,15 +193,30 @@ export const connectorManagerMachine = setup({
               { actions: 'recordQueueStats' },
             ],
             QUEUE_UNREACHABLE: 'unreachable',
+            QUEUE_ERROR: 'error',
           },
         },
         unreachable: {
-          entry: assign({ queueError: ({ event }) => (event as { error?: string }).error ?? 'unreachable' }),
+          entry: 'recordQueueFailure',
           on: {
             QUEUE_STATS: [
               { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },
               { target: 'flowing', actions: 'recordQueueStats' },
             ],
+            QUEUE_UNREACHABLE: { actions: 'recordQueueFailure' },
+            QUEUE_ERROR: 'error',
+          },
+        },
+        // Reachable but failing (a script error): polling goes on as when unreachable, the error shows in health.
+        error: {
+          entry: 'recordQueueFailure',
+          on: {
+            QUEUE_STATS: [
+              { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },
+              { target: 'flowing', actions: 'recordQueueStats' },
+            ],
+            QUEUE_UNREACHABLE: 'unreachable',
+            QUEUE_ERROR: { actions: 'recordQueueFailure' },
           },
         },
       },

@@ -8,7 +8,7 @@ export interface BackpressureThresholds {
 
 /**
  * Hysteresis: backpressure switches on at `onPct`, and once on stays on until usage falls under `offPct`.
- * Pure, so the queue adapters and the tests share one definition.
+ * Pure; the supervisor machine holds the one latch (issue 11), the tests share this definition.
  */
 export function nextBackpressure(wasOn: boolean, usagePct: number, t: BackpressureThresholds): boolean {
   if (usagePct >= t.onPct) return true;

@@ -1,5 +1,5 @@
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
-import type { QueueStats } from '../../model/queue-stats.ts';
+import type { QueueSizes } from '../../model/queue-stats.ts';
 
 /** An event a consumer holds under a lease; `receipt` identifies the claim for ack, retry and release. */
 export interface ClaimedEvent {
@@ -77,10 +77,11 @@ export interface IngestionQueue {
    * not a failed attempt; dead-letters those past `maxLeaseExpiries`. Looks only at expired leases. Returns how many.
    */
   reapExpiredLeases(): Promise<number>;
-  /** The runbook's stats shape. */
-  getStats(): Promise<QueueStats>;
-  /** True while the backpressure latch is on. */
-  isBackpressure(): Promise<boolean>;
+  /**
+   * Sizes only: the backpressure latch is the supervisor's (`ConnectorManager.queue.isBackpressure()` answers from it),
+   * so every reader sees the one latch the connectors obey (issue 11).
+   */
+  getStats(): Promise<QueueSizes>;
   /** The dead-letter list, oldest first. */
   deadLetters(limit?: number): Promise<DeadLetter[]>;
   /** Deletes every event, lease, retry, dead letter and dedupe key of this queue (testing only). */

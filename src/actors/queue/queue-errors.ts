@@ -29,3 +29,31 @@ export class QueueUnavailableError extends Error {
 export function isQueueUnavailableError(error: unknown): error is QueueUnavailableError {
   return error instanceof QueueUnavailableError;
 }
+
+// Node's socket error codes that mean "no connection to the server", not "the server refused the command".
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// ioredis's own words for the same: commandTimeout expired, the connection ended, the offline queue is off.
+const CONNECTION_MESSAGES = ['Command timed out', 'Connection is closed', "Stream isn't writeable", 'Reached the max retries per request limit'];
+
+/**
+ * True when `error` means the queue's store could not be reached (a socket error, an ioredis command timeout, a closed
+ * connection, `MaxRetriesPerRequestError`, a SQLite file that cannot serve us): retry later. A Lua or argument error
+ * (`ReplyError`, WRONGTYPE) or a programming error is not: the store answered, and retrying will not help.
+ * Follows `cause`, so a `QueueUnavailableError` is judged by what it wraps.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current.name === 'ReplyError') return false;
+    if (current.name === 'MaxRetriesPerRequestError' || current.name === 'QueueProbeTimeoutError') return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    // toQueueError wraps only the SQLite codes that mean "the file cannot serve us"; others are bugs.
+    if (current instanceof QueueUnavailableError && /^SQLITE_/.test(String((current.cause as { code?: unknown } | undefined)?.code))) return true;
+    if (CONNECTION_MESSAGES.some((message) => current instanceof Error && current.message.includes(message))) return true;
+    // better-sqlite3 after close; toQueueError wraps only the SQLite failures that mean "unavailable".
+    if (current.message.includes('database connection is not open')) return true;
+    current = current.cause;
+  }
+  return false;
+}

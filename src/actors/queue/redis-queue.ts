@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
+import { usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
-import type { QueueStats } from '../../model/queue-stats.ts';
+import type { QueueSizes } from '../../model/queue-stats.ts';
 import { parseDeadLetterRecord } from './dead-letter-record.ts';
 import type { ClaimedEvent, ClaimOptions, DeadLetter, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
 import { defaultMaxLeaseExpiries, formatReceipt, parseReceipt, REAPED_REASON } from './lease-policy.ts';
@@ -62,7 +62,6 @@ export class RedisQueue implements IngestionQueue {
   private readonly keys: ReturnType<typeof redisQueueKeys>;
   private readonly now: () => number;
   private readonly maxLeaseExpiries: number;
-  private latch = false;
   private closed = false;
 
   /**
@@ -223,15 +222,10 @@ export class RedisQueue implements IngestionQueue {
     return Number(reaped);
   }
 
-  async getStats(): Promise<QueueStats> {
+  /** Sizes only; the backpressure latch is the supervisor's. */
+  async getStats(): Promise<QueueSizes> {
     const size = await this.call(() => this.redis.llen(this.keys.ready));
-    const usage = usagePercent(size, this.options.maxSize);
-    this.latch = nextBackpressure(this.latch, usage, { onPct: this.options.backpressureOnPct, offPct: this.options.backpressureOffPct });
-    return { queue_name: this.name, size, max_size: this.options.maxSize, usage_pct: usage, backpressure: this.latch };
-  }
-
-  async isBackpressure(): Promise<boolean> {
-    return (await this.getStats()).backpressure;
+    return { queue_name: this.name, size, max_size: this.options.maxSize, usage_pct: usagePercent(size, this.options.maxSize) };
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
@@ -243,7 +237,6 @@ export class RedisQueue implements IngestionQueue {
   async clear(): Promise<void> {
     const { seq: _kept, ...cleared } = this.keys;
     await this.call(() => this.redis.del(...Object.values(cleared)));
-    this.latch = false;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { nextBackpressure, usagePercent } from '../../model/backpressure.ts';
+import { usagePercent } from '../../model/backpressure.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
-import type { QueueStats } from '../../model/queue-stats.ts';
+import type { QueueSizes } from '../../model/queue-stats.ts';
 import type { ClaimedEvent, ClaimOptions, DeadLetter, DeadLetterNotice, EnqueueResult, IngestionQueue, QueueOptions } from './ingestion-queue.ts';
 import { defaultMaxLeaseExpiries, formatReceipt, parseReceipt, REAPED_REASON } from './lease-policy.ts';
 import { entryIdOf, parseEntry } from './parse-entry.ts';
@@ -30,7 +30,6 @@ export class SqliteQueue implements IngestionQueue {
   private readonly now: () => number;
   private readonly maxLeaseExpiries: number;
   private readonly wake = new WakeSignal();
-  private latch = false;
   private closed = false;
 
   constructor(
@@ -107,18 +106,11 @@ export class SqliteQueue implements IngestionQueue {
     return reaped;
   }
 
-  /** Size counts ready events only (not leased, not waiting for a retry); updates the backpressure latch. */
-  async getStats(): Promise<QueueStats> {
-    const { maxSize, backpressureOnPct: onPct, backpressureOffPct: offPct } = this.options;
+  /** Size counts ready events only (not leased, not waiting for a retry); sizes only, the latch is the supervisor's. */
+  async getStats(): Promise<QueueSizes> {
+    const { maxSize } = this.options;
     const size = this.guard(() => this.sql.readySize.get(this.name)) ?? 0;
-    const usage = usagePercent(size, maxSize);
-    this.latch = nextBackpressure(this.latch, usage, { onPct, offPct });
-    return { queue_name: this.name, size, max_size: maxSize, usage_pct: usage, backpressure: this.latch };
-  }
-
-  /** Re-evaluates the latch against the current size. */
-  async isBackpressure(): Promise<boolean> {
-    return (await this.getStats()).backpressure;
+    return { queue_name: this.name, size, max_size: maxSize, usage_pct: usagePercent(size, maxSize) };
   }
 
   /** Oldest first. */
@@ -129,7 +121,6 @@ export class SqliteQueue implements IngestionQueue {
   /** Deletes this queue's entries, dedupe ids and dead letters; other queues in the file are untouched. */
   async clear(): Promise<void> {
     this.guard(() => this.tx.clear.immediate());
-    this.latch = false;
   }
 
   /** Ends waiting claims with `[]`; the database stays open because the caller owns it. */

@@ -3,30 +3,62 @@ import type { InletConfig } from '../../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 
 /**
- * The Redis client of the service, or null for the embedded queue. Commands fail fast while Redis is down
- * (`enableOfflineQueue: false`), so health turns `unhealthy` at once and nothing waits in a hidden buffer;
- * the client keeps reconnecting on its own, and the service recovers without a restart.
+ * How long any command may wait for its answer (ms) before it fails with "Command timed out" and counts as an outage:
+ * a hung server (`DEBUG SLEEP`, a stalled VM) must turn into a 503 well inside GitHub's 10 s, not a webhook held 18 s.
  */
-export function connectRedis(config: InletConfig, logger: Logger): Redis | null {
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+/** Options of the service's Redis client. */
+export interface ConnectRedisOptions {
+  /** Timeout of every command (ms). Default `REDIS_COMMAND_TIMEOUT_MS`. */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * The Redis client of the service, or null for the embedded queue. Commands fail fast while Redis is down
+ * (`enableOfflineQueue: false`) and within `commandTimeoutMs` while it hangs, so health turns `unhealthy` at once and
+ * nothing waits in a hidden buffer; the client keeps reconnecting on its own, and the service recovers without a restart.
+ */
+export function connectRedis(config: InletConfig, logger: Logger, options: ConnectRedisOptions = {}): Redis | null {
   if (!config.redis.url) return null;
   const redis = new Redis(config.redis.url, {
     password: config.redis.password || undefined,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
     // No auto-pipelining: it holds every command for one more turn of the event loop. The one command that comes in
     // bursts (the webhook delivery log) batches itself into one script call per turn.
   });
+  logConnectionErrors(redis, logger, 'redis');
+  return redis;
+}
+
+/**
+ * Logs a connection's errors through `logger`, one line per outage (not one per reconnect attempt), and its return.
+ * Every ioredis connection needs an error listener, or ioredis prints `[ioredis] Unhandled error event` to stderr.
+ */
+export function logConnectionErrors(redis: Redis, logger: Logger, connection: string): void {
   let reported = false;
   redis.on('error', (error) => {
-    // One line per outage, not one per reconnect attempt.
-    if (!reported) logger.error('redis unreachable; retrying in the background', { error });
+    if (!reported) logger.error(`${connection} unreachable; retrying in the background`, { connection, error });
     reported = true;
   });
   redis.on('ready', () => {
-    if (reported) logger.info('redis reachable again');
+    if (reported) logger.info(`${connection} reachable again`, { connection });
     reported = false;
   });
-  return redis;
+}
+
+/**
+ * The dedicated connection for the queue's blocking claims (BLMOVE), a duplicate of `redis` with its error listener.
+ * It has no commandTimeout, which would cut a claim legitimately blocked for longer than it: instead ioredis's
+ * `blockingTimeout` ends a BLMOVE that has not answered `graceMs` after its own block time as "nothing came" (null),
+ * so a hung server cannot hold a worker's claim forever, and the worker's next command (with its timeout) reports it.
+ */
+export function duplicateForBlocking(redis: Redis, logger: Logger, graceMs = REDIS_COMMAND_TIMEOUT_MS): Redis {
+  const blocking = redis.duplicate({ commandTimeout: undefined, blockingTimeout: graceMs, blockingTimeoutGrace: graceMs });
+  logConnectionErrors(blocking, logger, 'redis (blocking connection)');
+  return blocking;
 }
 
 /**

@@ -13,6 +13,7 @@ import { type Logger, silentLogger } from '../log/logger.ts';
 import { createEventProcessor } from '../pipeline/process-event.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import { createQueueMonitorLogic } from '../queue/create-queue-monitor-logic.ts';
+import { isConnectionFailure } from '../queue/queue-errors.ts';
 import { createSource } from '../sources/create-source.ts';
 import { type SearchQuery, type SearchResult, searchDocuments } from '../search/search-documents.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
@@ -21,7 +22,7 @@ import type { WebhookSecretStore } from '../webhooks/webhook-secret-store.ts';
 import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
-import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf } from './health-report.ts';
+import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf, QUEUE_READING_STALE_MS, type QueueView, queueViewOf } from './health-report.ts';
 import { whenRedisReady } from './connect-redis.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
@@ -54,7 +55,19 @@ export interface ConnectorManagerOptions {
   random?: () => number;
   /** How long start-up waits for the Redis client to connect before starting anyway (ms). Default 3000. */
   redisReadyTimeoutMs?: number;
+  /** How long one queue read of the monitor may take before the queue counts as unreachable (ms). Default 2000. */
+  queueProbeTimeoutMs?: number;
+  /** How old the monitor's last word on the queue may be before health says unreachable (ms). Default 5000. */
+  queueStaleAfterMs?: number;
 }
+
+/** The ingestion queue as the runbook uses it; its stats and `isBackpressure()` answer from the supervisor's latch. */
+export type ManagedQueue = Omit<IngestionQueue, 'getStats'> & {
+  /** Reads the sizes now, hands them to the supervisor, and answers with its latch. */
+  getStats(): Promise<QueueStats>;
+  /** True while the supervisor holds the connectors paused under backpressure. */
+  isBackpressure(): Promise<boolean>;
+};
 
 /** A connector's handle, in the runbook's terms: `manager.connector('github').circuitBreaker.getStats()`. */
 export interface ConnectorHandle {
@@ -92,6 +105,7 @@ export class ConnectorManager {
   /** The wait last chosen for an actor's retry or back-off delay, by systemId, for the log line that announces it. */
   private readonly delays = new Map<string, number>();
   private backends?: Backends;
+  private managedQueue?: ManagedQueue;
   private actor?: Actor<typeof connectorManagerMachine>;
   private starting?: Promise<void>;
 
@@ -145,16 +159,49 @@ export class ConnectorManager {
     for (const name of this.sources.keys()) this.watch(name);
   }
 
-  /** The ingestion queue (`queue.getStats()`, `queue.isBackpressure()`, `queue.clear()`). */
-  get queue(): IngestionQueue {
-    if (!this.backends) throw new Error('ConnectorManager not started: await start() or startPolling() first');
-    return this.backends.queue;
+  /**
+   * The ingestion queue (`queue.getStats()`, `queue.isBackpressure()`, `queue.clear()`): the adapter, except that its
+   * stats and backpressure answer from the supervisor's latch, the one the connectors obey.
+   */
+  get queue(): ManagedQueue {
+    const backends = this.backends;
+    if (!backends) throw new Error('ConnectorManager not started: await start() or startPolling() first');
+    this.managedQueue ??= new Proxy(backends.queue, {
+      get: (target, property) => {
+        if (property === 'getStats') return () => this.getQueueStats();
+        if (property === 'isBackpressure') return async () => this.queueView().backpressure;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as unknown as ManagedQueue;
+    return this.managedQueue;
   }
 
-  /** The runbook's `get_queue_stats()`. */
+  /**
+   * The runbook's `get_queue_stats()`: reads the sizes now and hands the reading to the supervisor like a monitor tick
+   * (so the latch advances in one place only), then answers with the supervisor's latch. A failed read is reported to
+   * the supervisor too, and thrown (503 for an unreachable queue).
+   */
   async getQueueStats(): Promise<QueueStats> {
     await this.start();
-    return this.queue.getStats();
+    const actor = this.actor!;
+    try {
+      const stats = await this.backends!.queue.getStats();
+      actor.send({ type: 'QUEUE_STATS', stats, at: Date.now() });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      actor.send({ type: isConnectionFailure(error) ? 'QUEUE_UNREACHABLE' : 'QUEUE_ERROR', error: message, at: Date.now() });
+      throw error;
+    }
+    const view = this.queueView();
+    if (!view.stats) throw new Error('queue stats missing after a reading');
+    return view.stats;
+  }
+
+  /** The supervisor's view of the queue now, a reading too old counting as unreachable. */
+  private queueView(): QueueView {
+    if (!this.actor) return { state: 'unknown', error: null, backpressure: false, stats: null, checkedAt: null };
+    return queueViewOf(this.actor.getSnapshot(), Date.now(), this.options.queueStaleAfterMs ?? QUEUE_READING_STALE_MS);
   }
 
   /** A connector's handle, or undefined when no such connector is registered. */
@@ -226,14 +273,13 @@ export class ConnectorManager {
     return this.backends.deliveries;
   }
 
-  /** The supervisor's view of the queue: `flowing`, `backpressure`, `unreachable`, or `unknown` before the first check. */
+  /**
+   * The supervisor's view of the queue: `flowing`, `backpressure`, `unreachable` (also when the last reading is too
+   * old), `error`, or `unknown` before the first check.
+   */
   queueState(): { state: string; full: boolean } {
-    const snapshot = this.actor?.getSnapshot();
-    const stats = snapshot?.context.queueStats;
-    return {
-      state: snapshot ? String((snapshot.value as { queue: string }).queue) : 'unknown',
-      full: stats ? stats.size >= stats.max_size : false,
-    };
+    const { state, stats } = this.queueView();
+    return { state, full: stats ? stats.size >= stats.max_size : false };
   }
 
   /** Searches what was ingested: nearest chunks, their documents, and those documents' links (`GET /search`). */
@@ -249,6 +295,7 @@ export class ConnectorManager {
       this.actor!.getSnapshot(),
       (name) => this.sources.get(name)?.source.health?.(),
       (name) => this.pollOutcomes.of(name),
+      this.queueView(),
     );
   }
 
@@ -307,7 +354,11 @@ export class ConnectorManager {
             outageBackoff: (args) => this.delayChosen(`worker:${args.context.id}`, workerOutageBackoff(args)),
           },
         }),
-        queueMonitor: createQueueMonitorLogic(queue, this.options.monitorIntervalMs ?? 1000),
+        queueMonitor: createQueueMonitorLogic(queue, {
+          intervalMs: this.options.monitorIntervalMs ?? 1000,
+          probeTimeoutMs: this.options.queueProbeTimeoutMs,
+          logger: this.logger,
+        }),
       },
     });
     this.actor = createActor(logic, {

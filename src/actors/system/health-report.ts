@@ -27,11 +27,20 @@ export interface ConnectorHealth {
   source?: Record<string, unknown>;
 }
 
+/** The queue in health: the last sizes read (absent before the first), the supervisor's latch, state and error. */
+export type QueueHealth = Partial<QueueStats> & {
+  /** `flowing`, `backpressure`, `unreachable` (no answer, or no reading for too long), `error` (answered with an error), `unknown`. */
+  state: string;
+  error: string | null;
+  /** When the queue last answered or failed (ISO 8601), null before the first check. */
+  checked_at: string | null;
+};
+
 /** `GET /webhooks/health`: the runbook's shape, with the queue, workers and the reasons for a non-healthy status. */
 export interface HealthReport {
   status: 'healthy' | 'degraded' | 'unhealthy';
   connectors: ConnectorHealth[];
-  queue: (QueueStats & { state: string; error: string | null }) | null;
+  queue: QueueHealth | null;
   workers: { id: string; status: string; stats: Record<string, unknown> }[];
   reasons: string[];
 }
@@ -42,6 +51,37 @@ function pollFailureReason(name: string, lastSync: string | null, error: string)
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** How old the monitor's last word on the queue may be before health says unreachable (ms). */
+export const QUEUE_READING_STALE_MS = 5000;
+
+/** The queue as readers see it: the supervisor's state and latch, with a reading too old counted as unreachable. */
+export interface QueueView {
+  state: string;
+  error: string | null;
+  /** The supervisor's backpressure latch (its `queue` region is in `backpressure`). */
+  backpressure: boolean;
+  stats: QueueStats | null;
+  checkedAt: number | null;
+}
+
+/**
+ * Reads the queue region of the supervisor's snapshot at time `now`. The monitor's readings carry their time: when the
+ * last one is older than `staleAfterMs` (the monitor is stuck or gone), the queue counts as unreachable whatever the
+ * last reading said, so a hung store shows even if no timeout fired.
+ */
+export function queueViewOf(manager: SnapshotFrom<typeof connectorManagerMachine>, now: number, staleAfterMs = QUEUE_READING_STALE_MS): QueueView {
+  const { queueStats, queueError, queueCheckedAt } = manager.context;
+  const machineState = String((manager.value as { queue: string }).queue);
+  const backpressure = machineState === 'backpressure';
+  const stats = queueStats ? { ...queueStats, backpressure } : null;
+  const age = queueCheckedAt === null ? 0 : now - queueCheckedAt;
+  if (machineState !== 'unknown' && age > staleAfterMs) {
+    const error = `no reading from the queue for ${(age / 1000).toFixed(1)} s (a probe is stuck or the monitor is down)`;
+    return { state: 'unreachable', error, backpressure, stats, checkedAt: queueCheckedAt };
+  }
+  return { state: machineState, error: queueError, backpressure, stats, checkedAt: queueCheckedAt };
+}
 
 /** Wire form of a breaker snapshot. */
 export function breakerStatsOf(snapshot: SnapshotFrom<typeof circuitBreakerMachine>): BreakerStats {
@@ -66,6 +106,7 @@ export function healthReportOf(
   manager: SnapshotFrom<typeof connectorManagerMachine>,
   sourceDetails: (name: string) => Record<string, unknown> | undefined,
   lastPollOf: (name: string) => LastPoll | undefined = () => undefined,
+  queue: QueueView = queueViewOf(manager, manager.context.queueCheckedAt ?? 0),
 ): HealthReport {
   const reasons: string[] = [];
   const connectors: ConnectorHealth[] = [];
@@ -97,16 +138,17 @@ export function healthReportOf(
       if (status === 'backing_off') reasons.push(`worker ${id} is backing off: ${snapshot.context.stats.last_error ?? 'store or queue unavailable'}`);
       return { id, status, stats: { ...snapshot.context.stats } };
     });
-  const queueState = String((manager.value as { queue: string }).queue);
-  if (queueState === 'backpressure') reasons.push('ingestion queue is under backpressure: polling paused');
-  if (queueState === 'unknown') reasons.push('ingestion queue not checked yet');
-  const unreachable = queueState === 'unreachable';
-  if (unreachable) reasons.push(`ingestion queue unreachable: ${manager.context.queueError ?? 'no answer'}`);
-  const stats = manager.context.queueStats;
+  if (queue.backpressure) reasons.push('ingestion queue is under backpressure: polling paused');
+  if (queue.state === 'unknown') reasons.push('ingestion queue not checked yet');
+  const unreachable = queue.state === 'unreachable';
+  if (unreachable) reasons.push(`ingestion queue unreachable: ${queue.error ?? 'no answer'}`);
+  // Reachable but answering with an error (a script error): every instance shares it, so taking this one out of the
+  // load balancer would not help; degraded, with the store's message.
+  if (queue.state === 'error') reasons.push(`ingestion queue error: ${queue.error ?? 'unknown error'}`);
   return {
     status: unreachable ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy',
     connectors,
-    queue: stats ? { ...stats, state: queueState, error: manager.context.queueError } : null,
+    queue: queue.state === 'unknown' && !queue.stats ? null : { ...queue.stats, state: queue.state, error: queue.error, checked_at: iso(queue.checkedAt) },
     workers,
     reasons,
   };

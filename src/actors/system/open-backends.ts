@@ -22,6 +22,7 @@ import { RedisWebhookSecretStore } from '../webhooks/redis-webhook-secret-store.
 import { SqliteWebhookSecretStore } from '../webhooks/sqlite-webhook-secret-store.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import type { Backends } from './backends.ts';
+import { duplicateForBlocking } from './connect-redis.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
 export function queueOptionsOf(config: InletConfig): QueueOptions {
@@ -60,7 +61,7 @@ export async function openBackends(redis: Redis | null, config: InletConfig, log
     // Dead letters the queue decides itself; a worker's retry that ends in one is logged by the worker.
     onDeadLetter: ({ eventId, reason }) => logger.error('event dead-lettered', { event_id: eventId, reason }),
   };
-  const blocking = redis?.duplicate();
+  const blocking = redis ? duplicateForBlocking(redis, logger) : undefined;
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
   const windowMs = config.queue.dedupe_window_seconds * 1000;

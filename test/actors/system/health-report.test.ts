@@ -46,7 +46,7 @@ function startSupervisor() {
     },
   );
   actor.start();
-  actor.send({ type: 'QUEUE_STATS', stats: { queue_name: 'q', size: 0, max_size: 100, usage_pct: 0, backpressure: false } });
+  actor.send({ type: 'QUEUE_STATS', stats: { queue_name: 'q', size: 0, max_size: 100, usage_pct: 0 } });
   actor.send({ type: 'START_POLLING' });
   const health = () => healthReportOf(actor.getSnapshot(), () => undefined, (name) => outcomes.of(name));
   const answer = async (how: { ok: true } | { error: string }) => {
