@@ -4,6 +4,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
+import { judgeDeletions } from '../judge-deletions.ts';
+import { isSameScope } from '../same-scope.ts';
 import { createChangeDebouncer } from './debounce-changes.ts';
 
 /** What the cursor remembers of one file: enough to skip unchanged files without reading them. */
@@ -13,9 +15,22 @@ interface FileMark {
   hash: string;
 }
 
-/** The local connector's cursor: every Markdown file seen at the last successful poll. */
+/** What a local cursor was read from: another folder or other patterns is a new scope (issue 11). */
+interface LocalScope {
+  root: string;
+  patterns: string[];
+}
+
+/** The local connector's cursor: every document held (seen at the last successful poll, or kept by a tripped guard). */
 interface LocalCursor {
+  version: 1;
+  /** Null for a cursor written before scopes were recorded (no version): unknown scope, read as a backfill. */
+  scope: LocalScope | null;
   files: Record<string, FileMark>;
+  /** Files missing at a reconcile whose deletion the mass-deletion guard refused; polls keep them until the next one. */
+  held: string[];
+  /** When the folder was last re-read in full (ISO 8601). */
+  lastReconcile: string;
 }
 
 /** Options of a local folder connector (`metadata.path`, `metadata.patterns`). */
@@ -28,12 +43,20 @@ export interface LocalFolderOptions {
   extensions: string[];
   /** Longest the watcher holds changes under continuous writes before asking for a poll (ms). Default 2000. */
   maxDebounceMs?: number;
-  /** Clock for `updatedAt` stamps of deletes. */
+  /** How often the folder is re-read in full, besides at start-up (ms). Default 24 h. */
+  reconcileMs?: number;
+  /** Above this share of held files missing at once, a reconcile deletes nothing. Default 0.2. */
+  maxDeletionShare?: number;
+  /** Clock for `updatedAt` stamps of deletes and for the reconcile schedule. */
   now?: () => number;
 }
 
 /** Quiet time after a file event before the watcher asks for a poll (ms). */
 const WATCH_DEBOUNCE_MS = 150;
+/** Default of `metadata.reconcile_hours`, in ms. */
+export const DEFAULT_RECONCILE_MS = 24 * 3_600_000;
+/** Default of `metadata.max_deletion_share`. */
+export const DEFAULT_MAX_DELETION_SHARE = 0.2;
 /** Default of `metadata.max_debounce_seconds`, in ms. */
 export const DEFAULT_MAX_DEBOUNCE_MS = 2000;
 
@@ -44,25 +67,47 @@ export const DEFAULT_MAX_DEBOUNCE_MS = 2000;
  * a fraction of a second; the periodic poll catches whatever the watcher missed.
  */
 export class LocalFolderSource implements DocumentSource {
+  /** Whether this process has reconciled the folder yet: the first poll after start-up always does. */
+  private reconciled = false;
+  private deletionGuard = 'not run yet';
+
   constructor(private readonly options: LocalFolderOptions) {}
 
   async poll({ cursor, guard }: PollRequest): Promise<PollResult> {
-    const previous = (cursor as LocalCursor | null)?.files ?? {};
+    const now = (this.options.now ?? Date.now)();
+    const stored = readLocalCursor(cursor);
+    const scope: LocalScope = { root: this.options.root, patterns: this.options.extensions };
+    const inScope = stored !== null && isSameScope(stored.scope, scope);
+    // A reconcile (new or unknown scope, start-up, every reconcile_hours) reads every file, since size and mtime may
+    // hide a change made while stopped, and deletes what vanished only through the mass-deletion guard.
+    const reconcile = !inScope || !this.reconciled || now - Date.parse(stored.lastReconcile) >= (this.options.reconcileMs ?? DEFAULT_RECONCILE_MS);
+    const previous = stored?.files ?? {};
     // Each step goes through the guard, which refuses to start once the poll is abandoned: the walk stops there.
     const paths = await guard(() => this.listDocuments());
     const files: Record<string, FileMark> = {};
     const events: IngestionEvent[] = [];
     for (const path of paths) {
-      const mark = await guard((signal) => this.markOf(path, previous[path], signal));
+      const before = inScope ? previous[path] : undefined;
+      const mark = await guard((signal) => this.markOf(path, reconcile ? undefined : before, signal));
       if (!mark) continue; // vanished between listing and reading: the next poll sees it gone
       files[path] = mark.mark;
-      const before = previous[path];
       if (!before || before.hash !== mark.mark.hash) events.push(this.upsert(path, mark.mark, mark.content));
     }
-    for (const [path, before] of Object.entries(previous)) {
-      if (!files[path]) events.push(this.remove(path, before));
+    let held = (stored?.held ?? []).filter((path) => !files[path] && previous[path]);
+    if (reconcile) {
+      const judgement = judgeDeletions(Object.keys(previous), new Set(paths.filter((p) => files[p])), this.options.maxDeletionShare ?? DEFAULT_MAX_DELETION_SHARE);
+      held = judgement.tripped ? judgement.missing : [];
+      this.reconciled = true;
+      this.deletionGuard = judgement.report;
     }
-    return { events, nextCursor: { files } satisfies LocalCursor };
+    const kept = new Set(held);
+    for (const [path, before] of Object.entries(previous)) {
+      if (files[path]) continue;
+      if (kept.has(path)) files[path] = before;
+      else events.push(this.remove(path, before));
+    }
+    const lastReconcile = reconcile ? new Date(now).toISOString() : (stored?.lastReconcile ?? new Date(now).toISOString());
+    return { events, nextCursor: { version: 1, scope, files, held, lastReconcile } satisfies LocalCursor };
   }
 
   isOutage(): boolean {
@@ -87,7 +132,7 @@ export class LocalFolderSource implements DocumentSource {
   }
 
   health(): Record<string, unknown> {
-    return { path: this.options.root };
+    return { path: this.options.root, deletion_guard: this.deletionGuard };
   }
 
   private async listDocuments(): Promise<string[]> {
@@ -139,4 +184,17 @@ export class LocalFolderSource implements DocumentSource {
       updatedAt: new Date((this.options.now ?? Date.now)()).toISOString(),
     };
   }
+}
+
+/** The cursor as saved, or null when there is none; a cursor without a version predates scopes (unknown scope). */
+function readLocalCursor(value: unknown): LocalCursor | null {
+  const cursor = value as Partial<LocalCursor> | null;
+  if (typeof cursor?.files !== 'object' || cursor.files === null) return null;
+  return {
+    version: 1,
+    scope: cursor.version === 1 && cursor.scope ? cursor.scope : null,
+    files: { ...cursor.files },
+    held: Array.isArray(cursor.held) ? cursor.held : [],
+    lastReconcile: cursor.lastReconcile ?? new Date(0).toISOString(),
+  };
 }
