@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { describeService } from '../actors/inspect/inspector-page.ts';
-import { isLoopback } from '../actors/inspect/inspector-relay.ts';
+import { isLoopback } from '../actors/inspect/is-loopback.ts';
 import type { RunningInspector } from '../actors/inspect/start-inspector.ts';
 import { createLogger } from '../actors/log/logger.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';

@@ -30,11 +30,6 @@ export interface InspectorRelay {
   stop(): Promise<void>;
 }
 
-/** True for the addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 /**
  * The relay between the service's inspector and the browser showing the Stately inspector: a page and a WebSocket
  * that fans the service's inspection events out to every open page. It replaces @statelyai/inspect's own relay,

@@ -2,7 +2,7 @@ import { createWebSocketReceiver, type StatelyInspectionEvent } from '@statelyai
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { describeService } from '../../../src/actors/inspect/inspector-page.ts';
-import { isLoopback } from '../../../src/actors/inspect/inspector-relay.ts';
+import { isLoopback } from '../../../src/actors/inspect/is-loopback.ts';
 import { type RunningInspector, startInspector } from '../../../src/actors/inspect/start-inspector.ts';
 import { eventually, startTempService, type TempService } from '../../support/temp-service.ts';
 
