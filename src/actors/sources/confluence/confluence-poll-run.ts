@@ -40,8 +40,9 @@ export class ConfluencePollRun {
       if (known || force) this.remove(page.id, page.modifiedAt);
       return;
     }
-    // An empty key is a v2 page of a space that is not configured (its id did not resolve from metadata.spaces).
-    if (!this.ctx.options.spaces.includes(page.spaceKey)) {
+    // An empty key is a v2 page of a space that is not configured (its id did not resolve from metadata.spaces); a
+    // blog post is out of scope too while include_blogposts is off (a hint, or a scope changed back).
+    if (!this.ctx.options.spaces.includes(page.spaceKey) || (page.type === 'blogpost' && !this.ctx.options.includeBlogposts)) {
       this.ctx.figures.out_of_scope++;
       if (known) this.remove(page.id, page.modifiedAt);
       return;

@@ -5,7 +5,8 @@ import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts'
 import { type ConfluenceApi, collectAll, guardedApi } from './confluence-api.ts';
 import { ConfluenceClient } from './confluence-client.ts';
 import { deltaCql } from './confluence-cql.ts';
-import { type ConfluenceCursor, readCursor } from './confluence-cursor.ts';
+import { type ConfluenceCursor, type ConfluenceScopeIdentity, readCursor } from './confluence-cursor.ts';
+import { isSameScope } from '../same-scope.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { isConfluenceHttpError } from './confluence-errors.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
@@ -56,6 +57,8 @@ export class ConfluenceSource implements DocumentSource {
   async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
     const now = this.clock.now();
     const previous = readCursor(cursor);
+    const { baseUrl, spaces, cql: extraCql, includeBlogposts } = this.options;
+    const scope: ConfluenceScopeIdentity = { baseUrl, spaces, cql: extraCql, includeBlogposts };
     const api = guardedApi(this.name, this.client, this.options, guard, this.spaceIds);
     const ctx = { name: this.name, options: this.options, api, figures: this.figures, now: () => this.clock.now() };
     const run = new ConfluencePollRun(ctx, { ...previous?.pages }, { ...previous?.types });
@@ -70,18 +73,24 @@ export class ConfluenceSource implements DocumentSource {
       for (const page of await this.listSpaces(api, false)) visit(page);
       this.noteDeletionCheck(lastDeletionCheck, 'ok');
     } else {
+      // A new or unknown scope is listed at once instead of a delta: pages of the old scope not in the new one are
+      // deleted through the mass-deletion guard, and pages of the new one not held yet are ingested (issue 11). The
+      // delta waits for the next poll (the cursor's `since` stays), so it cannot delete old pages past the guard.
+      const scopeChanged = !isSameScope(previous.scope, scope);
       for (const message of webhooks) await this.applyHint(run, message);
-      const cql = deltaCql(this.options, Date.parse(previous.since));
-      for (const page of await collectAll((next) => api.search(cql, next))) visit(page);
-      if (now - Date.parse(previous.lastDeletionCheck) >= this.options.deletionCheckMs) {
+      if (!scopeChanged) {
+        const cql = deltaCql(this.options, Date.parse(previous.since));
+        for (const page of await collectAll((next) => api.search(cql, next))) visit(page);
+      }
+      if (scopeChanged || now - Date.parse(previous.lastDeletionCheck) >= this.options.deletionCheckMs) {
         await this.deletionCheck(api, run);
         lastDeletionCheck = new Date(now).toISOString();
       }
     }
     // The newest modification seen, never later than our clock (a site clock ahead must not push the cursor past now).
     const floor = previous ? Date.parse(previous.since) : Number.NEGATIVE_INFINITY;
-    const sinceMs = Math.max(floor, Math.min(newest ?? now, now));
-    const nextCursor: ConfluenceCursor = { version: 1, since: new Date(sinceMs).toISOString(), pages: run.pages, types: run.types, lastDeletionCheck };
+    const sinceMs = previous && !isSameScope(previous.scope, scope) ? floor : Math.max(floor, Math.min(newest ?? now, now));
+    const nextCursor: ConfluenceCursor = { version: 1, scope, since: new Date(sinceMs).toISOString(), pages: run.pages, types: run.types, lastDeletionCheck };
     return { events: run.events, nextCursor };
   }
 

@@ -5,7 +5,8 @@ import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts'
 import { collectAll, guardedApi } from './notion-api.ts';
 import type { UnsupportedCounts } from './notion-blocks-to-markdown.ts';
 import { NotionClient } from './notion-client.ts';
-import { type NotionCursor, readCursor } from './notion-cursor.ts';
+import { type NotionCursor, type NotionScopeIdentity, readCursor } from './notion-cursor.ts';
+import { isSameScope } from '../same-scope.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { type NotionOptions, normaliseNotionId } from './notion-options.ts';
 import { type PacerClock, systemClock } from '../pacer-clock.ts';
@@ -53,6 +54,8 @@ export class NotionSource implements DocumentSource {
   async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
     const now = this.clock.now();
     const previous = readCursor(cursor);
+    const { apiUrl, rootPageIds, dataSourceIds } = this.options;
+    const scope: NotionScopeIdentity = { apiUrl, rootPageIds, dataSourceIds };
     const api = guardedApi(this.client, guard);
     const ctx = { name: this.name, options: this.options, api, unsupported: this.unsupported, figures: this.figures, now: () => this.clock.now() };
     const run = new NotionPollRun(ctx, { ...previous?.hashes }, { ...previous?.parents });
@@ -66,19 +69,26 @@ export class NotionSource implements DocumentSource {
       for (const page of (await run.scope.list()).values()) await visit(page);
       this.noteDeletionCheck(lastDeletionCheck, 'ok');
     } else {
+      // A new or unknown scope is listed at once instead of a delta: pages of the old scope not in the new one are
+      // deleted through the mass-deletion guard, and pages of the new one not held yet are ingested (issue 11). The
+      // delta waits for the next poll (the cursor's `since` stays), since it would delete every recently edited page
+      // of the old scope one by one, past the guard.
+      const scopeChanged = !isSameScope(previous.scope, scope);
       for (const message of webhooks) await this.applyHint(run, message);
-      const since = Date.parse(previous.since);
-      const edited = await collectAll((c) => api.search(c), (page) => Date.parse(page.last_edited_time) < since);
-      for (const page of edited) if (page.object === 'page') await visit(page);
-      for (const id of this.options.dataSourceIds) for (const row of await run.scope.rows(id, previous.since)) await visit(row);
-      if (now - Date.parse(previous.lastDeletionCheck) >= this.options.deletionCheckMs) {
+      if (!scopeChanged) {
+        const since = Date.parse(previous.since);
+        const edited = await collectAll((c) => api.search(c), (page) => Date.parse(page.last_edited_time) < since);
+        for (const page of edited) if (page.object === 'page') await visit(page);
+        for (const id of this.options.dataSourceIds) for (const row of await run.scope.rows(id, previous.since)) await visit(row);
+      }
+      if (scopeChanged || now - Date.parse(previous.lastDeletionCheck) >= this.options.deletionCheckMs) {
         await this.deletionCheck(run);
         lastDeletionCheck = new Date(now).toISOString();
       }
     }
     const floor = previous ? Date.parse(previous.since) : Number.NEGATIVE_INFINITY;
-    const sinceMs = Math.max(floor, Math.min(newest ?? now, now) - this.options.overlapMs);
-    const nextCursor: NotionCursor = { version: 1, since: new Date(sinceMs).toISOString(), hashes: run.hashes, parents: run.scope.parents, lastDeletionCheck };
+    const sinceMs = previous && !isSameScope(previous.scope, scope) ? floor : Math.max(floor, Math.min(newest ?? now, now) - this.options.overlapMs);
+    const nextCursor: NotionCursor = { version: 1, scope, since: new Date(sinceMs).toISOString(), hashes: run.hashes, parents: run.scope.parents, lastDeletionCheck };
     return { events: run.events, nextCursor };
   }
 
