@@ -1,9 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
-import { connectRedis } from '../../src/actors/system/connect-redis.ts';
+import { connectRedis, whenRedisReady } from '../../src/actors/system/connect-redis.ts';
+import { openBackends } from '../../src/actors/system/open-backends.ts';
+import { parseConfig } from '../../src/config/load-config.ts';
 import type { HealthReport } from '../../src/actors/system/health-report.ts';
 import type { InletConfig } from '../../src/config/schema.ts';
 import { type FakeGithub, startFakeGithub } from '../support/fake-github.ts';
@@ -154,5 +159,37 @@ describe('a hung Redis (DEBUG SLEEP)', () => {
     expect(await jsonOf(after)).toMatchObject({ accepted: true });
     // A hang is no connection error: nothing printed by ioredis, nothing logged as a lost connection.
     expect(lines.filter((line) => line.includes('redis unreachable'))).toEqual([]);
+  }, 30_000);
+});
+
+describe('a Redis that goes away', () => {
+  it('logs one line per connection through the logger for the whole outage, the blocking connection included', async () => {
+    redisServer = await startDebuggableRedis();
+    const lines: string[] = [];
+    const logger: Logger = {
+      info: (message) => void lines.push(`info ${message}`),
+      warn: (message) => void lines.push(`warn ${message}`),
+      error: (message) => void lines.push(`error ${message}`),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'inlet-outage-log-'));
+    const config = parseConfig(`queue:\n  name: "outage:ingestion:queue"\nstorage:\n  path: ${JSON.stringify(join(dir, 'inlet.db'))}\n`, 'outage', {});
+    const redis = connectRedis({ ...config, redis: { url: redisServer.url, password: '' } }, logger)!;
+    clients.push(redis);
+    expect(await whenRedisReady(redis, 5000)).toBe(true);
+    const backends = await openBackends(redis, config, logger);
+    try {
+      // A claim that waits opens the blocking connection and blocks on it.
+      void backends.queue.claim({ max: 1, waitMs: 60_000 }).catch(() => undefined);
+      await eventually('a client blocked on the server', async () => String(await redis.call('CLIENT', 'LIST')).includes('cmd=blmove'));
+      let reconnects = 0;
+      redis.on('reconnecting', () => reconnects++);
+      await redisServer.stop();
+      await eventually('several reconnect attempts', () => reconnects >= 4, 15_000);
+      const outage = lines.filter((line) => line.startsWith('error'));
+      expect(outage.sort()).toEqual(['error redis (blocking connection) unreachable; retrying in the background', 'error redis unreachable; retrying in the background']);
+    } finally {
+      await backends.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

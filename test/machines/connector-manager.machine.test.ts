@@ -206,6 +206,26 @@ describe('connector manager: backpressure', () => {
   });
 });
 
+describe('connector manager: queue errors and reading times', () => {
+  it('tells a queue that answers with an error from an unreachable one, resuming polling as for an outage', async () => {
+    const { actor, monitor, connectorState } = harness();
+    actor.send({ type: 'START_POLLING' });
+    monitor.sendBack({ type: 'QUEUE_STATS', stats: stats(95), at: T0 });
+    expect(connectorState('github')).toBe('paused');
+    monitor.sendBack({ type: 'QUEUE_ERROR', error: 'WRONGTYPE Operation against a key holding the wrong kind of value', at: T0 + 1000 });
+    expect(actor.getSnapshot().value).toEqual({ queue: 'error' });
+    expect(actor.getSnapshot().context).toMatchObject({ queueError: 'WRONGTYPE Operation against a key holding the wrong kind of value', queueCheckedAt: T0 + 1000 });
+    expect(connectorState('github')).not.toBe('paused');
+    monitor.sendBack({ type: 'QUEUE_UNREACHABLE', error: 'Command timed out', at: T0 + 2000 });
+    expect(actor.getSnapshot().value).toEqual({ queue: 'unreachable' });
+    monitor.sendBack({ type: 'QUEUE_UNREACHABLE', error: 'connect ECONNREFUSED 127.0.0.1:6379', at: T0 + 3000 });
+    expect(actor.getSnapshot().context).toMatchObject({ queueError: 'connect ECONNREFUSED 127.0.0.1:6379', queueCheckedAt: T0 + 3000 });
+    monitor.sendBack({ type: 'QUEUE_STATS', stats: stats(10), at: T0 + 4000 });
+    expect(actor.getSnapshot().value).toEqual({ queue: 'flowing' });
+    expect(actor.getSnapshot().context).toMatchObject({ queueError: null, queueCheckedAt: T0 + 4000 });
+  });
+});
+
 describe('connector manager: supervision', () => {
   it('restarts a crashed connector after the restart delay, counting the restart, while the others keep polling', async () => {
     const { actor, errors, polls, connectorRef, connectorState } = harness();

@@ -31,7 +31,8 @@ export interface QueueMonitorOptions {
 /**
  * The supervisor's queue monitor: every `intervalMs` it reads the queue's sizes and sends them, with the time of the
  * reading, as QUEUE_STATS; a connection failure or a read past the probe timeout as QUEUE_UNREACHABLE; any other
- * failure (a script error) as QUEUE_ERROR with its message. Then it returns expired leases of dead workers to the queue.
+ * failure (a script error) as QUEUE_ERROR with its message. Before sending the sizes it returns expired leases of dead
+ * workers to the queue, so a failing reap script shows as that tick's error.
  */
 export function createQueueMonitorLogic(queue: IngestionQueue, options: QueueMonitorOptions) {
   const { intervalMs, probeTimeoutMs = 2000, logger, now = Date.now } = options;
@@ -43,7 +44,7 @@ export function createQueueMonitorLogic(queue: IngestionQueue, options: QueueMon
       if (running) return; // a slow Redis must not pile up overlapping checks
       running = true;
       let timer: NodeJS.Timeout | undefined;
-      const read = queue.getStats();
+      const read = Promise.resolve().then(() => queue.getStats());
       // The read stays the one in flight until it settles, even after the timeout reported the queue unreachable.
       const settled = read.then(
         () => undefined,
@@ -53,12 +54,13 @@ export function createQueueMonitorLogic(queue: IngestionQueue, options: QueueMon
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new QueueProbeTimeoutError(probeTimeoutMs)), probeTimeoutMs);
         });
-        const stats = await Promise.race([read, timeout]);
+        const stats = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+        // One verdict per tick: a reap that fails after good stats would otherwise flip the state back and forth.
+        await queue.reapExpiredLeases();
         if (stopped) return;
         sendBack({ type: 'QUEUE_STATS', stats, at: now() });
         if (loggedError !== null) logger?.info('ingestion queue answers again', { previous_error: loggedError });
         loggedError = null;
-        await queue.reapExpiredLeases();
       } catch (error) {
         if (stopped) return;
         const message = error instanceof Error ? error.message : String(error);
@@ -70,7 +72,6 @@ export function createQueueMonitorLogic(queue: IngestionQueue, options: QueueMon
           loggedError = message;
         }
       } finally {
-        clearTimeout(timer);
         await settled;
         running = false;
       }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
-import { healthReportOf } from '../../../src/actors/system/health-report.ts';
+import { healthReportOf, queueViewOf } from '../../../src/actors/system/health-report.ts';
 import { PollOutcomes } from '../../../src/actors/system/poll-outcomes.ts';
 import { connectorMachine, type PollInput, type PollOutcome } from '../../../src/machines/connector.machine.ts';
 import { connectorManagerMachine } from '../../../src/machines/connector-manager.machine.ts';
@@ -97,5 +97,30 @@ describe('health of a connector by its last poll', () => {
     await answer({ error: 'Bad gateway' });
     expect(health().reasons).toEqual(['connector github has never completed a sync: Bad gateway']);
     actor.stop();
+  });
+});
+
+describe('health: the queue reading', () => {
+  it('counts a reading older than the limit as unreachable, and reports the supervisor latch as backpressure', () => {
+    const { actor } = startSupervisor();
+    actor.send({ type: 'QUEUE_STATS', stats: { queue_name: 'q', size: 90, max_size: 100, usage_pct: 90 }, at: T0 });
+    const fresh = queueViewOf(actor.getSnapshot(), T0 + 5000, 5000);
+    expect(fresh).toMatchObject({ state: 'backpressure', backpressure: true, error: null, checkedAt: T0 });
+    expect(fresh.stats).toEqual({ queue_name: 'q', size: 90, max_size: 100, usage_pct: 90, backpressure: true });
+    const stale = queueViewOf(actor.getSnapshot(), T0 + 5001, 5000);
+    expect(stale.state).toBe('unreachable');
+    expect(stale.error).toMatch(/^no reading from the queue for 5\.0 s/);
+    const report = healthReportOf(actor.getSnapshot(), () => undefined, undefined, stale);
+    expect(report.status).toBe('unhealthy');
+    expect(report.queue).toMatchObject({ state: 'unreachable', backpressure: true, size: 90, checked_at: new Date(T0).toISOString() });
+  });
+
+  it('shows a queue that answers with an error as degraded, with the message in queue.error and the reasons', () => {
+    const { actor } = startSupervisor();
+    actor.send({ type: 'QUEUE_ERROR', error: 'WRONGTYPE Operation against a key holding the wrong kind of value', at: T0 });
+    const report = healthReportOf(actor.getSnapshot(), () => undefined, undefined, queueViewOf(actor.getSnapshot(), T0));
+    expect(report.status).toBe('degraded');
+    expect(report.queue).toMatchObject({ state: 'error', error: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
+    expect(report.reasons).toContain('ingestion queue error: WRONGTYPE Operation against a key holding the wrong kind of value');
   });
 });
