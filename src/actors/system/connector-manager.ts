@@ -57,7 +57,10 @@ export interface ConnectorManagerOptions {
   redisReadyTimeoutMs?: number;
   /** How long one queue read of the monitor may take before the queue counts as unreachable (ms). Default 2000. */
   queueProbeTimeoutMs?: number;
-  /** How old the monitor's last word on the queue may be before health says unreachable (ms). Default 5000. */
+  /**
+   * How old the monitor's last word on the queue may be before health says unreachable (ms). Default 5000, or two
+   * monitor intervals plus the probe timeout when that is longer.
+   */
   queueStaleAfterMs?: number;
 }
 
@@ -201,7 +204,10 @@ export class ConnectorManager {
   /** The supervisor's view of the queue now, a reading too old counting as unreachable. */
   private queueView(): QueueView {
     if (!this.actor) return { state: 'unknown', error: null, backpressure: false, stats: null, checkedAt: null };
-    return queueViewOf(this.actor.getSnapshot(), Date.now(), this.options.queueStaleAfterMs ?? QUEUE_READING_STALE_MS);
+    // A slow monitor (a long interval) must not look stale between two of its own readings.
+    const { queueStaleAfterMs, monitorIntervalMs = 1000, queueProbeTimeoutMs = 2000 } = this.options;
+    const staleAfterMs = queueStaleAfterMs ?? Math.max(QUEUE_READING_STALE_MS, 2 * monitorIntervalMs + queueProbeTimeoutMs);
+    return queueViewOf(this.actor.getSnapshot(), Date.now(), staleAfterMs);
   }
 
   /** A connector's handle, or undefined when no such connector is registered. */
