@@ -23,7 +23,7 @@ import { createClaimLogic } from '../worker/create-claim-logic.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
 import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf, QUEUE_READING_STALE_MS, type QueueView, queueViewOf } from './health-report.ts';
-import { whenRedisReady } from './connect-redis.ts';
+import { whenRedisReady } from './redis-connection.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
 import { PollOutcomes } from './poll-outcomes.ts';

@@ -22,7 +22,7 @@ import { RedisWebhookSecretStore } from '../webhooks/redis-webhook-secret-store.
 import { SqliteWebhookSecretStore } from '../webhooks/sqlite-webhook-secret-store.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import type { Backends } from './backends.ts';
-import { duplicateForBlocking } from './connect-redis.ts';
+import { duplicateForBlocking } from './redis-connection.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
 export function queueOptionsOf(config: InletConfig): QueueOptions {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../../src/actors/log/logger.ts';
-import { connectRedis, whenRedisReady } from '../../../src/actors/system/connect-redis.ts';
+import { connectRedis } from '../../../src/actors/system/connect-redis.ts';
+import { whenRedisReady } from '../../../src/actors/system/redis-connection.ts';
 import type { InletConfig } from '../../../src/config/schema.ts';
 import { eventually, startTempService, type TempService } from '../../support/temp-service.ts';
 
