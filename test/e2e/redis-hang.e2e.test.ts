@@ -87,7 +87,7 @@ afterEach(async () => {
 });
 
 describe('a hung Redis (DEBUG SLEEP)', () => {
-  it('shows unreachable in health and answers webhooks 503 with Retry-After within 3 s, and recovers after the sleep without a restart', async () => {
+  it('shows unreachable in health and answers webhooks 503 with Retry-After well inside GitHub’s 10 s, and recovers after the sleep without a restart', async () => {
     redisServer = await startDebuggableRedis();
     const lines: string[] = [];
     const logger: Logger = {
@@ -115,12 +115,13 @@ describe('a hung Redis (DEBUG SLEEP)', () => {
     };
     await eventually('the queue flowing', async () => (await health()).report.queue?.state === 'flowing');
 
-    // From a connection of its own, and not awaited: the server hangs for 5 s from here.
+    // From a connection of its own, and not awaited: the server hangs for 9 s from here. The bounds below (6 s) leave
+    // room for a loaded CI machine while staying well inside GitHub's 10 s; the command timeout itself is 2 s.
     const sleeper = new Redis(redisServer.url);
     clients.push(sleeper);
     await sleeper.ping();
     const sleepStarted = Date.now();
-    const slept = sleeper.call('DEBUG', 'SLEEP', '5');
+    const slept = sleeper.call('DEBUG', 'SLEEP', '9');
 
     const webhook = (async () => {
       const sentAt = Date.now();
@@ -135,19 +136,19 @@ describe('a hung Redis (DEBUG SLEEP)', () => {
         const answer = await health();
         return answer.status === 503 && answer.report.queue?.state === 'unreachable' ? answer : undefined;
       },
-      3000,
+      6000,
     );
-    expect(Date.now() - sleepStarted).toBeLessThan(3000);
+    expect(Date.now() - sleepStarted).toBeLessThan(6000);
     expect(unhealthy?.report.status).toBe('unhealthy');
     expect(unhealthy?.report.reasons.some((reason) => reason.startsWith('ingestion queue unreachable'))).toBe(true);
 
     const { response, elapsed, body } = await webhook;
     expect(response.status).toBe(503);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(6000);
     expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(body.error?.code).toMatch(/^QUEUE_UNAVAILABLE$/);
     // The sleep has not ended yet: all of the above happened while Redis hung.
-    expect(Date.now() - sleepStarted).toBeLessThan(5000);
+    expect(Date.now() - sleepStarted).toBeLessThan(9000);
 
     await slept;
     await eventually('health 200 with the queue flowing again', async () => {
