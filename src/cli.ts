@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseCommandLine, usage } from './commands/command-line.ts';
 import type { CommandLine } from './commands/command-line.ts';
 import { findCommand } from './commands/commands.ts';
 import { operate, ServiceUnreachableError, serviceAddress } from './commands/operate.ts';
 import { isUsageError } from './commands/usage-error.ts';
 import { isConfigError } from './config/config-error.ts';
-import { loadConfig, parseConfig } from './config/load-config.ts';
+import { readServerSection } from './config/read-server-section.ts';
 
 /** The process keeps running (serve, worker) until a signal stops it. */
 const RUNNING = 'running';
@@ -25,14 +25,13 @@ async function main(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number |
     return 0;
   }
   if (line.command.http) {
-    // An operation needs only the port and the admin token: without a config file of its own, the defaults
-    // (and INLET_URL, INLET_ADMIN_TOKEN) do.
+    // An operation needs only the port and the admin token (and INLET_URL): no schema, so it starts quickly.
     const explicit = line.config !== undefined || Boolean(env.INLET_CONFIG);
-    const config = explicit || existsSync(file) ? loadConfig(file, env) : parseConfig('', '(defaults)', env);
-    return operate(line.command, line.args, serviceAddress(config, env));
+    return operate(line.command, line.args, serviceAddress(readServerSection(file, explicit, env), env));
   }
-  const config = loadConfig(file, env);
   // Loaded only for the long-lived commands: the operations above stay quick to start.
+  const { loadConfig } = await import('./config/load-config.ts');
+  const config = loadConfig(file, env);
   const { serve } = await import('./commands/serve.ts');
   await serve({ config, configFile: file, flags: line, env, role: name === 'worker' ? 'worker' : 'serve' });
   return RUNNING;

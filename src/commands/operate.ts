@@ -1,4 +1,4 @@
-import type { InletConfig } from '../config/schema.ts';
+import type { ServerSection } from '../config/read-server-section.ts';
 import type { CommandSpec } from './commands.ts';
 
 /** Where to reach the service and how to authenticate: the config's port and admin token, or INLET_URL. */
@@ -8,8 +8,8 @@ export interface ServiceAddress {
 }
 
 /** The running service this process talks to: INLET_URL, else 127.0.0.1 on `server.port`. */
-export function serviceAddress(config: InletConfig, env: Record<string, string | undefined>): ServiceAddress {
-  return { baseUrl: env.INLET_URL || `http://127.0.0.1:${config.server.port}`, adminToken: config.server.admin_token };
+export function serviceAddress(server: ServerSection, env: Record<string, string | undefined>): ServiceAddress {
+  return { baseUrl: env.INLET_URL || `http://127.0.0.1:${server.port}`, adminToken: server.adminToken };
 }
 
 /**
