@@ -52,7 +52,8 @@ async function timed(file: string, args: string[], deadline: Deadline, env?: Nod
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  // procfs, the kernel's view of the process: what `ps` and operators see as RSS.
+  const line = readFileSync(join('/proc', String(pid), 'status'), 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   if (!line) throw new Error(`no VmRSS for pid ${pid}`);
   return Math.round(Number.parseInt(line.replace(/\D+/g, ''), 10) / 102.4) / 10;
 }
