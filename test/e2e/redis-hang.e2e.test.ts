@@ -18,6 +18,13 @@ import { eventually, jsonOf, startTempService, type TempService } from '../suppo
 
 const SECRET = 'webhook-secret-for-the-hang';
 
+/** A logger that keeps `level message` lines for the test to read. */
+function recordingLogger(): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { lines, logger: { info: record('info'), warn: record('warn'), error: record('error') } };
+}
+
 /** A private redis-server that accepts DEBUG SLEEP (refused unless started with `--enable-debug-command yes`). */
 async function startDebuggableRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -89,12 +96,7 @@ afterEach(async () => {
 describe('a hung Redis (DEBUG SLEEP)', () => {
   it('shows unreachable in health and answers webhooks 503 with Retry-After well inside GitHub’s 10 s, and recovers after the sleep without a restart', async () => {
     redisServer = await startDebuggableRedis();
-    const lines: string[] = [];
-    const logger: Logger = {
-      info: (message) => void lines.push(`info ${message}`),
-      warn: (message) => void lines.push(`warn ${message}`),
-      error: (message) => void lines.push(`error ${message}`),
-    };
+    const { lines, logger } = recordingLogger();
     // The service's client as `inlet serve` makes it: with the default command timeout.
     const redis = connectRedis({ redis: { url: redisServer.url, password: '' } } as InletConfig, logger)!;
     clients.push(redis);
@@ -167,12 +169,7 @@ describe('a hung Redis (DEBUG SLEEP)', () => {
 describe('a Redis that goes away', () => {
   it('logs one line per connection through the logger for the whole outage, the blocking connection included', async () => {
     redisServer = await startDebuggableRedis();
-    const lines: string[] = [];
-    const logger: Logger = {
-      info: (message) => void lines.push(`info ${message}`),
-      warn: (message) => void lines.push(`warn ${message}`),
-      error: (message) => void lines.push(`error ${message}`),
-    };
+    const { lines, logger } = recordingLogger();
     const dir = mkdtempSync(join(tmpdir(), 'inlet-outage-log-'));
     const config = parseConfig(`queue:\n  name: "outage:ingestion:queue"\nstorage:\n  path: ${JSON.stringify(join(dir, 'inlet.db'))}\n`, 'outage', {});
     const redis = connectRedis({ ...config, redis: { url: redisServer.url, password: '' } }, logger)!;
