@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, seconds, shown } from './config-fields.ts';
+import { count, flag, seconds, shown } from './config-fields.ts';
 import { connectorsSchema } from './connectors-by-kind.ts';
 
 /** Levels of `log.level`, most verbose first; `silent` writes nothing. */
@@ -44,8 +44,10 @@ export const configSchema = z
     /** Redis connection; empty url: the embedded queue. */
     redis: z
       .strictObject({
-        /** redis://host:port/db. Empty: the embedded SQLite queue. */
+        /** redis://host:port/db. Empty: the embedded SQLite queue. With `cluster`, one or more seed nodes, comma-separated. */
         url: z.string().default(''),
+        /** True: `url` names nodes of a Redis Cluster (every key of one queue shares a hash tag, so one slot). Default false. */
+        cluster: flag(false),
         /** From REDIS_PASSWORD; overrides a password in the URL. */
         password: z.string().default(''),
       })
@@ -121,8 +123,23 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65_535).default(8000),
         /** Bind address. Default 0.0.0.0. */
         host: z.string().default('0.0.0.0'),
-        /** Bearer token for the admin endpoints (breaker reset, queue clear); empty allows them from loopback only. */
+        /**
+         * Bearer token of the admin role (breaker reset, queue clear, dead letters, poll now, the inspector relay); it also
+         * grants the reader role. Empty: admin routes answer only when `host` is loopback and no proxy header is present.
+         */
         admin_token: z.string().default(''),
+        /** Bearer token of the reader role (search, health details, queue and breaker stats). Empty: only admin_token, or the loopback rule. */
+        read_token: z.string().default(''),
+        /**
+         * True when exactly one reverse proxy you run sits in front: the client address in logs becomes the right-most
+         * X-Forwarded-For entry (the one that proxy appended). It opens no route: proxy headers still close the tokenless
+         * loopback door. Default false.
+         */
+        trust_proxy: flag(false),
+        /** Connections held open at once, over all clients; more are answered 503 and closed. Default 512. */
+        max_connections: count(512),
+        /** Connections held open at once per client address (the TCP peer: behind a proxy, the proxy). Default 64. */
+        max_connections_per_client: count(64),
       })
       .prefault({}),
     /** Structured log output. */
