@@ -1,5 +1,6 @@
-import { type DestinationStream, type Logger as PinoLogger, pino, stdSerializers, stdTimeFunctions } from 'pino';
+import { type DestinationStream, type Logger as PinoLogger, pino, stdTimeFunctions } from 'pino';
 import type { LogLevel } from '../../config/schema.ts';
+import { createSecretScrubber, REDACTED, type SecretScrubber, scrubDeep } from './secret-scrubber.ts';
 
 export type { LogLevel };
 
@@ -20,14 +21,13 @@ export interface Logger {
 export interface LoggerOptions {
   /** `log.level`: the least severe level written. Default `info`. */
   level?: LogLevel;
-  /** Configured secret values (`secretsOf(config)`): masked wherever they appear in a line, even inside an error's text. */
+  /** Configured secret values (`secretsOf(config)`): masked in every string of a line, an error's text included. */
   secrets: string[];
   /** Where lines go; default stderr, written synchronously so the last lines before an exit are not lost. */
   destination?: DestinationStream | { write(line: string): unknown };
 }
 
-/** What replaces a secret in a line. */
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
 /** Keys whose values are secrets whatever they hold; redacted at the top level and up to MAX_DEPTH objects below. */
 const SECRET_KEYS = [
@@ -62,62 +62,35 @@ export function secretPaths(keys: readonly string[] = SECRET_KEYS, depth = MAX_D
 
 /**
  * A structured logger on pino: JSON lines with `level` as a word, `time` as ISO 8601 and the text under `message`.
- * Secret keys are redacted by path, and every configured secret value is masked in the finished line, so a token that
- * a library copied into an error message or stack does not leak either.
+ * Secret keys are redacted by path (pino's `redact`); before pino serialises anything, every string of the message and
+ * fields (errors turned into plain objects first, their stacks and causes included) has the configured secret values
+ * and credential-shaped text replaced. Masking the finished JSON line instead missed secrets that JSON escapes
+ * (quotes, backslashes, control characters): issue 13.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const mask = secretMasker(options.secrets);
   const base = pino(
     {
       level: options.level ?? 'info',
       base: undefined,
       messageKey: 'message',
       timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }), log: errorsSerialized },
-      serializers: { err: stdSerializers.errWithCause, error: stdSerializers.errWithCause },
+      formatters: { level: (label) => ({ level: label }) },
+      // Errors arrive already turned into scrubbed plain objects; pino's default `err` serializer would re-wrap them.
+      serializers: { err: (value: unknown) => value },
       redact: { paths: secretPaths(), censor: REDACTED },
-      hooks: { streamWrite: mask },
     },
     (options.destination as DestinationStream | undefined) ?? pino.destination({ dest: 2, sync: true }),
   );
-  return port(base);
+  return port(base, createSecretScrubber(options.secrets));
 }
 
-/** The `Logger` port over a pino logger: `(message, fields)` in, pino's `(fields, message)` out. */
-function port(log: PinoLogger): Logger {
-  return {
-    info: (message, fields) => log.info(fields ?? {}, message),
-    warn: (message, fields) => log.warn(fields ?? {}, message),
-    error: (message, fields) => log.error(fields ?? {}, message),
+/** The `Logger` port over a pino logger: `(message, fields)` in, scrubbed, pino's `(fields, message)` out. */
+function port(log: PinoLogger, scrub: SecretScrubber): Logger {
+  const write = (level: 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
+    if (!log.isLevelEnabled(level)) return;
+    log[level]((fields ? scrubDeep(fields, scrub) : {}) as object, scrub(message));
   };
-}
-
-/**
- * Errors under keys other than `err`/`error` (which pino's serializers handle) get the same treatment: their own JSON
- * form would be `{}`. Runs before the serializers.
- */
-function errorsSerialized(fields: Record<string, unknown>): Record<string, unknown> {
-  let out: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(fields)) {
-    if (value instanceof Error && key !== 'err' && key !== 'error') {
-      out ??= { ...fields };
-      out[key] = stdSerializers.errWithCause(value);
-    }
-  }
-  return out ?? fields;
-}
-
-/**
- * Replaces every secret in a finished line, both as written and as JSON escapes it (a secret with a quote or a
- * backslash appears escaped inside the line). Secrets shorter than 4 characters are left alone: masking them would
- * shred ordinary words.
- */
-function secretMasker(secrets: string[]): (line: string) => string {
-  const forms = [...new Set(secrets.filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
-  // Longest first, so a secret that contains another is masked whole.
-  forms.sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return (line) => line;
-  return (line) => forms.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), line);
+  return { info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 /** A logger that drops everything, for tests that do not look at logs. */

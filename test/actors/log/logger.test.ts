@@ -106,10 +106,49 @@ describe('createLogger', () => {
     expect(third.list).toEqual([REDACTED]);
   });
 
-  it('leaves secrets shorter than 4 characters alone, so ordinary words survive', () => {
+  it('masks secrets holding quotes, backslashes, control characters, and short ones, wherever they are written', () => {
+    // Issue 13: masking the finished JSON line missed all four of these.
+    const odd = ['quo"te-secret', 'back\\slash-secret', 'tab\tsecret', 'abc'];
+    const { logger, raw, lines } = capture({ secrets: odd });
+    for (const secret of odd) {
+      const error = new Error(`upstream said: token ${secret} rejected`, { cause: new Error(`echo ${secret}`) });
+      logger.error(`poll failed for ${secret}`, { error, detail: `value=${secret};`, nested: { list: [secret] } });
+    }
+    expect(raw).toHaveLength(odd.length);
+    for (const [i, line] of lines().entries()) {
+      const text = JSON.stringify(line);
+      for (const secret of odd) {
+        expect(raw[i]).not.toContain(JSON.stringify(secret).slice(1, -1));
+        expect(JSON.stringify(Object.values(line))).not.toContain(JSON.stringify(secret).slice(1, -1));
+      }
+      expect(line.message).toBe(`poll failed for ${REDACTED}`);
+      expect(line.detail).toBe(`value=${REDACTED};`);
+      expect(line.nested).toEqual({ list: [REDACTED] });
+      expect((line.error as { message: string }).message).toBe(`upstream said: token ${REDACTED} rejected`);
+      expect((line.error as { cause: { message: string } }).cause.message).toBe(`echo ${REDACTED}`);
+      expect(text).toContain(REDACTED);
+    }
+  });
+
+  it('masks a short secret only where it stands alone, so ordinary words survive', () => {
     const { logger, lines } = capture({ secrets: ['in', ''] });
-    logger.info('inlet started');
-    expect(lines()[0].message).toBe('inlet started');
+    logger.info('inlet started', { note: 'token in header' });
+    expect(lines()[0]).toMatchObject({ message: 'inlet started', note: `token ${REDACTED} header` });
+  });
+
+  it('masks credentials an upstream echoed back even when they are not configured', () => {
+    const { logger, raw } = capture();
+    logger.warn('poll failed', { error: new Error('401: request had Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789') });
+    logger.warn('notion said', { detail: 'bad key secret_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 (Bearer ntn_ABCDEFGHIJKLMNOPQRSTUVWXYZ)' });
+    expect(raw.join('')).not.toMatch(/ghp_abc|secret_ABC|ntn_ABC/);
+  });
+
+  it('writes an error and a cycle without throwing', () => {
+    const { logger, lines } = capture();
+    const looped: Record<string, unknown> = { name: 'loop' };
+    looped.self = looped;
+    logger.info('cycle', { looped });
+    expect(lines()[0].looped).toEqual({ name: 'loop', self: '[circular]' });
   });
 });
 
