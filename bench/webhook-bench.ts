@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/actors/queue/redis-script.ts';
 import { silentLogger } from '../src/actors/log/logger.ts';
 import { connectRedis } from '../src/actors/system/connect-redis.ts';
 import { ConnectorManager } from '../src/actors/system/connector-manager.ts';
@@ -121,7 +122,7 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
   const queueName = `bench:${randomUUID()}:ingestion:queue`;
   const load = startLoadGenerator();
   let github: FakeGithub | undefined;
-  let client: Redis | null = null;
+  let client: RedisClient | null = null;
   let manager: ConnectorManager | undefined;
   let inletServer: Server | undefined;
   let bareServer: Server | undefined;
@@ -222,7 +223,7 @@ export async function benchWebhooks(redis: PrivateRedis, shape: WebhookShape, de
     // A push webhook is a durable hint, not a queue event: the route records the delivery id in Redis (SET NX, the
     // delivery log) and hands the hint to the connector, whose next poll diffs the branch. So an accepted delivery is
     // "kept" when its id is in the delivery log, and the connector counted it; nothing per delivery enters the queue.
-    const recordedDeliveries = await countKeys(client, `${queueName}:deliveries:github:${CONNECTOR}:*`);
+    const recordedDeliveries = await countKeys(client as Redis, `{${queueName}}:deliveries:github:${CONNECTOR}:*`);
     const health = await manager.health();
     const connectorReceived = Number(health.connectors.find((c) => c.name === CONNECTOR)?.stats.webhooks_received ?? Number.NaN);
 

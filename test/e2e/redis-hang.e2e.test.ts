@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/actors/log/logger.ts';
+import type { RedisClient } from '../../src/actors/queue/redis-script.ts';
 import { connectRedis } from '../../src/actors/system/connect-redis.ts';
 import { whenRedisReady } from '../../src/actors/system/redis-connection.ts';
 import { openBackends } from '../../src/actors/system/open-backends.ts';
@@ -81,7 +82,7 @@ function signedPush(deliveryId: string) {
 let redisServer: { url: string; stop(): Promise<void> } | undefined;
 let github: FakeGithub | undefined;
 let service: TempService | undefined;
-let clients: Redis[] = [];
+let clients: RedisClient[] = [];
 afterEach(async () => {
   await service?.stop();
   for (const client of clients) client.disconnect();
@@ -172,7 +173,7 @@ describe('a Redis that goes away', () => {
     const { lines, logger } = recordingLogger();
     const dir = mkdtempSync(join(tmpdir(), 'inlet-outage-log-'));
     const config = parseConfig(`queue:\n  name: "outage:ingestion:queue"\nstorage:\n  path: ${JSON.stringify(join(dir, 'inlet.db'))}\n`, 'outage', {});
-    const redis = connectRedis({ ...config, redis: { url: redisServer.url, password: '' } }, logger)!;
+    const redis = connectRedis({ ...config, redis: { url: redisServer.url, password: '', cluster: false } }, logger)!;
     clients.push(redis);
     expect(await whenRedisReady(redis, 5000)).toBe(true);
     const backends = await openBackends(redis, config, logger);

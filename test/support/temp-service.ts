@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/actors/queue/redis-script.ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { silentLogger } from '../../src/actors/log/logger.ts';
 import type { Backends } from '../../src/actors/system/backends.ts';
@@ -26,7 +26,7 @@ export interface TempService {
 
 /** Options of a temporary service. */
 export interface TempServiceOptions {
-  redis?: Redis | null;
+  redis?: RedisClient | null;
   /** Extra YAML appended to the generated config (top-level keys other than connectors/storage/queue). */
   yaml?: string;
   /** Extra keys of the `docs` connector, one `key: value` per entry. */

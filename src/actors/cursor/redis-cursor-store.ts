@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
 import { QueueUnavailableError } from '../queue/queue-errors.ts';
 import type { CursorStore } from './cursor-store.ts';
+import type { RedisClient } from '../queue/redis-script.ts';
 
 /** Cursors in one Redis hash (`<key>`: connector name → JSON), beside the queue they feed. */
 export class RedisCursorStore implements CursorStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { type Actor, type AnyActorRef, createActor, type InspectionEvent, type Observer, type SnapshotFrom, waitFor } from 'xstate';
 import type { ConnectorConfig, InletConfig } from '../../config/schema.ts';
 import type { circuitBreakerMachine } from '../../machines/circuit-breaker.machine.ts';
@@ -27,6 +26,7 @@ import { whenRedisReady } from './redis-connection.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
 import { PollOutcomes } from './poll-outcomes.ts';
+import type { RedisClient } from '../queue/redis-script.ts';
 
 type WorkerDelayArgs = Parameters<Extract<(typeof workerMachine.implementations.delays)[string], (...args: never[]) => unknown>>[0];
 
@@ -113,7 +113,7 @@ export class ConnectorManager {
   private starting?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis | null,
+    private readonly redis: RedisClient | null,
     private readonly config: InletConfig,
     private readonly options: ConnectorManagerOptions = {},
   ) {

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Redis } from 'ioredis';
 import * as sqliteVec from 'sqlite-vec';
 import type { InletConfig } from '../../config/schema.ts';
 import { RedisCursorStore } from '../cursor/redis-cursor-store.ts';
@@ -23,6 +22,7 @@ import { SqliteWebhookSecretStore } from '../webhooks/sqlite-webhook-secret-stor
 import { type Logger, silentLogger } from '../log/logger.ts';
 import type { Backends } from './backends.ts';
 import { duplicateForBlocking } from './redis-connection.ts';
+import type { RedisClient } from '../queue/redis-script.ts';
 
 /** Queue tunables from `queue.*` in inlet.yaml. */
 export function queueOptionsOf(config: InletConfig): QueueOptions {
@@ -54,7 +54,7 @@ export function openDatabase(path: string): Database.Database {
  * Chooses the backends: the queue and cursors on Redis when a client is given, else in the SQLite file; the stores
  * are the embedded SQLite ones (Neo4j and Qdrant adapters plug in behind the same ports).
  */
-export async function openBackends(redis: Redis | null, config: InletConfig, logger: Logger = silentLogger): Promise<Backends> {
+export async function openBackends(redis: RedisClient | null, config: InletConfig, logger: Logger = silentLogger): Promise<Backends> {
   const db = openDatabase(config.storage.path);
   const options: QueueOptions = {
     ...queueOptionsOf(config),
@@ -65,7 +65,8 @@ export async function openBackends(redis: Redis | null, config: InletConfig, log
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
   const windowMs = config.queue.dedupe_window_seconds * 1000;
-  const deliveries = redis ? new RedisDeliveryLog(redis, `${config.queue.name}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
+  // The delivery ids of one burst are recorded by one script, so their keys share the queue's hash tag (one Cluster slot).
+  const deliveries = redis ? new RedisDeliveryLog(redis, `{${config.queue.name}}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
   const closers: (() => Promise<void>)[] = [];
   const graph = await openGraphStore(config, db, closers);

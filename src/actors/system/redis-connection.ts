@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import type { RedisClient } from '../queue/redis-script.ts';
 import type { Logger } from '../log/logger.ts';
 
 // Helpers for a connection that already exists. Only types come from ioredis here, so the embedded default (no
@@ -14,7 +15,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 2000;
  * Logs a connection's errors through `logger`, one line per outage (not one per reconnect attempt), and its return.
  * Every ioredis connection needs an error listener, or ioredis prints `[ioredis] Unhandled error event` to stderr.
  */
-export function logConnectionErrors(redis: Redis, logger: Logger, connection: string): void {
+export function logConnectionErrors(redis: RedisClient, logger: Logger, connection: string): void {
   let reported = false;
   redis.on('error', (error) => {
     if (!reported) logger.error(`${connection} unreachable; retrying in the background`, { connection, error });
@@ -32,10 +33,18 @@ export function logConnectionErrors(redis: Redis, logger: Logger, connection: st
  * `blockingTimeout` ends a BLMOVE that has not answered `graceMs` after its own block time as "nothing came" (null),
  * so a hung server cannot hold a worker's claim forever, and the worker's next command (with its timeout) reports it.
  */
-export function duplicateForBlocking(redis: Redis, logger: Logger, graceMs = REDIS_COMMAND_TIMEOUT_MS): Redis {
-  const blocking = redis.duplicate({ commandTimeout: undefined, blockingTimeout: graceMs, blockingTimeoutGrace: graceMs });
+export function duplicateForBlocking(redis: RedisClient, logger: Logger, graceMs = REDIS_COMMAND_TIMEOUT_MS): RedisClient {
+  const blockingOptions = { commandTimeout: undefined, blockingTimeout: graceMs, blockingTimeoutGrace: graceMs };
+  const blocking = isCluster(redis)
+    ? // A Cluster's duplicate merges options shallowly: the node connections' options are restated whole.
+      redis.duplicate(undefined, { redisOptions: { ...redis.options.redisOptions, ...blockingOptions } })
+    : redis.duplicate(blockingOptions);
   logConnectionErrors(blocking, logger, 'redis (blocking connection)');
   return blocking;
+}
+
+function isCluster(redis: RedisClient): redis is Cluster {
+  return (redis as Cluster).isCluster === true;
 }
 
 /**
@@ -43,7 +52,7 @@ export function duplicateForBlocking(redis: Redis, logger: Logger, graceMs = RED
  * `timeoutMs` or its connection ended for good. Never rejects: the caller starts either way, and health shows Redis
  * unreachable while the client keeps reconnecting.
  */
-export function whenRedisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+export function whenRedisReady(redis: RedisClient, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   if (redis.status === 'end') return Promise.resolve(false);
   return new Promise((resolve) => {

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { QueueUnavailableError } from '../queue/queue-errors.ts';
-import { RedisScript } from '../queue/redis-script.ts';
+import { type RedisClient, RedisScript } from '../queue/redis-script.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 
 /** SET NX PX for every key, in order: 1 where the key was new (a first delivery), 0 where it was already there. */
@@ -32,7 +31,7 @@ export class RedisDeliveryLog implements DeliveryLog {
   private waiting: Waiting[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly windowMs: number,
   ) {}

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
 import { QueueUnavailableError } from '../queue/queue-errors.ts';
 import type { WebhookSecretStore } from './webhook-secret-store.ts';
+import type { RedisClient } from '../queue/redis-script.ts';
 
 /** Signing keys in one Redis hash (`<key>`: connector name → key), beside the queue. */
 export class RedisWebhookSecretStore implements WebhookSecretStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

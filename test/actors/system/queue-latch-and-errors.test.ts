@@ -88,7 +88,7 @@ describe.skipIf(redisUrl === '')('a queue that answers with an error', () => {
     const name = `test:${randomUUID()}:ingestion:queue`;
     const config = parseConfig(`queue:\n  name: "${name}"\nstorage:\n  path: ${JSON.stringify(join(dir, 'inlet.db'))}\n`, 'queue-error', {});
     const logger = memoryLogger();
-    const redis = connectRedis({ ...config, redis: { url: redisUrl, password: '' } }, logger)!;
+    const redis = connectRedis({ ...config, redis: { url: redisUrl, password: '', cluster: false } }, logger)!;
     cleanups.push(() => redis.disconnect());
     const manager = new ConnectorManager(redis, config, { logger, workerCount: 0, monitorIntervalMs: 100 });
     cleanups.push(() => manager.stop());
@@ -119,7 +119,7 @@ describe.skipIf(redisUrl === '')('the blocking connection', () => {
     const dir = mkdtempSync(join(tmpdir(), 'inlet-blocking-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const config = parseConfig(`queue:\n  name: "test:${randomUUID()}:ingestion:queue"\nstorage:\n  path: ${JSON.stringify(join(dir, 'inlet.db'))}\n`, 'blocking', {});
-    const redis = connectRedis({ ...config, redis: { url: redisUrl, password: '' } }, memoryLogger(), { commandTimeoutMs: 300 })!;
+    const redis = connectRedis({ ...config, redis: { url: redisUrl, password: '', cluster: false } }, memoryLogger(), { commandTimeoutMs: 300 })!;
     cleanups.push(() => redis.disconnect());
     expect(await whenRedisReady(redis, 5000)).toBe(true);
     const backends = await openBackends(redis, config);

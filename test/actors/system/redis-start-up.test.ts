@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/actors/queue/redis-script.ts';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../../src/actors/log/logger.ts';
 import { connectRedis } from '../../../src/actors/system/connect-redis.ts';
@@ -10,7 +10,7 @@ import { eventually, startTempService, type TempService } from '../../support/te
 
 const redisUrl = inject('redisUrl');
 let service: TempService | undefined;
-let redis: Redis | null = null;
+let redis: RedisClient | null = null;
 afterEach(async () => {
   if (service) {
     await service.manager.queue.clear();
