@@ -32,8 +32,6 @@ function queueOptions(name: string): QueueOptions {
   return {
     name,
     maxSize: 1_000_000,
-    backpressureOnPct: 90,
-    backpressureOffPct: 70,
     leaseMs: 60_000,
     maxAttempts: 5,
     retryBaseMs: 2_000,

@@ -27,8 +27,6 @@ export function testQueueOptions(overrides: Partial<QueueOptions> = {}): QueueOp
   return {
     name: `test:${randomUUID()}:ingestion:queue`,
     maxSize: 100,
-    backpressureOnPct: 80,
-    backpressureOffPct: 50,
     leaseMs: 30_000,
     maxAttempts: 3,
     retryBaseMs: 1_000,

@@ -96,9 +96,6 @@ export interface QueueOptions {
   name: string;
   /** Refuse enqueues past this many waiting events. */
   maxSize: number;
-  /** Backpressure latch thresholds in percent. */
-  backpressureOnPct: number;
-  backpressureOffPct: number;
   /** How long a claim is held before its events return to the queue (ms). */
   leaseMs: number;
   /** Failed attempts (`retry`) before an event is dead-lettered. */

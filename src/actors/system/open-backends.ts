@@ -30,8 +30,6 @@ export function queueOptionsOf(config: InletConfig): QueueOptions {
   return {
     name: q.name,
     maxSize: q.max_size,
-    backpressureOnPct: q.backpressure_on_pct,
-    backpressureOffPct: q.backpressure_off_pct,
     leaseMs: q.lease_seconds * 1000,
     maxAttempts: q.max_attempts,
     retryBaseMs: q.retry_base_seconds * 1000,

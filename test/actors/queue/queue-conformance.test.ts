@@ -79,7 +79,7 @@ for (const backend of queueBackends) {
 
     // The latch is the supervisor's (issue 11): reading the sizes, however often, decides nothing.
     it('reports sizes only, with no latch of its own', async () => {
-      const { queue } = await open({ maxSize: 10, backpressureOnPct: 80, backpressureOffPct: 50 });
+      const { queue } = await open({ maxSize: 10 });
       await queue.enqueue(manyEvents(8));
       expect(await queue.getStats()).toEqual({ queue_name: queue.name, size: 8, max_size: 10, usage_pct: 80 });
       expect('isBackpressure' in queue).toBe(false);
