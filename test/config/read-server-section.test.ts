@@ -31,18 +31,18 @@ const problemsOf = (run: () => unknown): string[] => {
 describe('the server section the operations read', () => {
   it('takes port and admin token from the file, interpolated like the whole config', () => {
     const path = file('server:\n  port: ${PORT:-8000}\n  admin_token: "${INLET_ADMIN_TOKEN:-}"\n');
-    expect(readServerSection(path, true, { PORT: '9100', INLET_ADMIN_TOKEN: 'tok-123' })).toEqual({ port: 9100, adminToken: 'tok-123' });
-    expect(readServerSection(path, true, {})).toEqual({ port: 8000, adminToken: '' });
+    expect(readServerSection(path, true, { PORT: '9100', INLET_ADMIN_TOKEN: 'tok-123' })).toEqual({ port: 9100, adminToken: 'tok-123', readToken: '' });
+    expect(readServerSection(path, true, {})).toEqual({ port: 8000, adminToken: '', readToken: '' });
   });
 
   it('does not fail on a setting an operation does not use', () => {
     const path = file('connectors:\n  github:\n    webhook_secret: "${GITHUB_WEBHOOK_SECRET}"\nserver: { port: 8123 }\n');
-    expect(readServerSection(path, true, {})).toEqual({ port: 8123, adminToken: '' });
+    expect(readServerSection(path, true, {})).toEqual({ port: 8123, adminToken: '', readToken: '' });
   });
 
   it('falls back to port 8000 and INLET_ADMIN_TOKEN without a file, unless the file was named', () => {
     const missing = join(tmpdir(), 'no-such-inlet.yaml');
-    expect(readServerSection(missing, false, { INLET_ADMIN_TOKEN: 'tok-9' })).toEqual({ port: 8000, adminToken: 'tok-9' });
+    expect(readServerSection(missing, false, { INLET_ADMIN_TOKEN: 'tok-9' })).toEqual({ port: 8000, adminToken: 'tok-9', readToken: '' });
     expect(problemsOf(() => readServerSection(missing, true, {}))).toEqual(['file not found (pass --config <file> or set INLET_CONFIG)']);
   });
 
