@@ -1,15 +1,17 @@
 import type { ServerSection } from '../config/read-server-section.ts';
 import type { CommandSpec } from './commands.ts';
 
-/** Where to reach the service and how to authenticate: the config's port and admin token, or INLET_URL. */
+/** Where to reach the service and how to authenticate: the config's port and tokens, or INLET_URL. */
 export interface ServiceAddress {
   baseUrl: string;
   adminToken: string;
+  /** Sent when there is no admin token: enough for the reader operations (health details, stats, search). */
+  readToken?: string;
 }
 
 /** The running service this process talks to: INLET_URL, else 127.0.0.1 on `server.port`. */
 export function serviceAddress(server: ServerSection, env: Record<string, string | undefined>): ServiceAddress {
-  return { baseUrl: env.INLET_URL || `http://127.0.0.1:${server.port}`, adminToken: server.adminToken };
+  return { baseUrl: env.INLET_URL || `http://127.0.0.1:${server.port}`, adminToken: server.adminToken, readToken: server.readToken };
 }
 
 /**
@@ -23,7 +25,9 @@ export async function operate(
   print: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
 ): Promise<number> {
   if (!command.http) throw new Error(`'${command.name}' is not an operation of the service`);
-  const headers: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
+  // The admin token grants every role; without it the read token covers the reader operations.
+  const token = service.adminToken || service.readToken;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let response: Response;
   try {
     response = await fetch(`${service.baseUrl}${command.http.path(args)}`, { method: command.http.method, headers });

@@ -3,12 +3,16 @@ import { describeService } from '../actors/inspect/inspector-page.ts';
 import { isLoopback } from '../actors/inspect/is-loopback.ts';
 import type { RunningInspector } from '../actors/inspect/start-inspector.ts';
 import { createLogger } from '../actors/log/logger.ts';
+import { createRateLimitedLog } from '../actors/log/rate-limited-log.ts';
+import { createSecretScrubber } from '../actors/log/secret-scrubber.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';
+import { redactHealthReport } from '../actors/system/health-report.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { secretsOf } from '../config/load-config.ts';
 import { resolveRunOptions } from '../config/run-options.ts';
 import type { InletConfig } from '../config/schema.ts';
 import { createApp } from '../http/create-app.ts';
+import { createHttpServer } from '../http/create-http-server.ts';
 
 /** What `serve` runs with. */
 export interface ServeOptions {
@@ -34,7 +38,16 @@ export async function serve(options: ServeOptions): Promise<void> {
       `server.admin_token: required for --inspect when server.host is ${config.server.host} (not loopback); set it (or INLET_ADMIN_TOKEN), or set server.host to 127.0.0.1`,
     ]);
   }
-  const logger = createLogger({ level: config.log.level, secrets: secretsOf(config) });
+  // secretsOf predates server.read_token.
+  const secrets = [...secretsOf(config), config.server.read_token].filter((value) => value !== '');
+  const logger = createLogger({ level: config.log.level, secrets });
+  const scrub = createSecretScrubber(secrets);
+  const { host, admin_token: adminToken, read_token: readToken } = config.server;
+  if (role === 'serve' && !isLoopback(host) && !adminToken && !readToken) {
+    logger.warn(
+      `SECURITY: listening on ${host} (beyond loopback) with no server.admin_token or server.read_token: search, health details, queue and breaker operations answer nobody until you set them (INLET_ADMIN_TOKEN, INLET_READ_TOKEN); see SECURITY.md`,
+    );
+  }
   let manager: ConnectorManager | undefined;
   let inspector: RunningInspector | undefined;
   if (run.inspect) {
@@ -44,7 +57,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       host: config.server.host,
       port: run.inspectPort,
       token: config.server.admin_token,
-      describe: async () => describeService(await manager?.health()),
+      describe: async () => {
+        const report = await manager?.health();
+        return describeService(report && redactHealthReport(report, scrub));
+      },
     });
     logger.info('Stately inspector relay listening: open it in a browser with internet access', { address: inspector.address });
   }
@@ -57,14 +73,25 @@ export async function serve(options: ServeOptions): Promise<void> {
   await manager.start();
   let server: Server | undefined;
   if (role === 'serve') {
+    const refusals = createRateLimitedLog(logger);
     const app = createApp({
       manager,
       logger,
-      adminToken: config.server.admin_token,
+      adminToken,
+      readToken,
+      bindHost: host,
+      trustProxy: config.server.trust_proxy,
+      secrets,
+      refusals,
       allowUnsignedWebhooks: run.allowUnsignedWebhooks,
       search: (query) => manager!.search(query),
     });
-    server = app.listen(config.server.port, config.server.host);
+    server = createHttpServer(app.callback(), {
+      maxConnections: config.server.max_connections,
+      maxPerClient: config.server.max_connections_per_client,
+      onRefused: (cause, address) => refusals.warn(`connection refused: too many (${cause})`, { client: address }),
+    }).server;
+    server.listen(config.server.port, host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;

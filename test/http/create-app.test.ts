@@ -66,7 +66,7 @@ describe('HTTP API', () => {
     const wrong = await fetch(`${service.url}/queue`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).not.toContain('admin-token-123');
-    const right = await fetch(`${service.url}/queue`, { method: 'DELETE', headers: { authorization: 'Bearer admin-token-123' } });
+    const right = await fetch(`${service.url}/queue?confirm=true`, { method: 'DELETE', headers: { authorization: 'Bearer admin-token-123' } });
     expect(right.status).toBe(200);
     expect((await jsonOf<QueueStats>(right)).size).toBe(0);
   });

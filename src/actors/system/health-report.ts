@@ -4,6 +4,7 @@ import type { connectorMachine } from '../../machines/connector.machine.ts';
 import type { connectorManagerMachine } from '../../machines/connector-manager.machine.ts';
 import type { workerMachine } from '../../machines/worker.machine.ts';
 import type { QueueStats } from '../../model/queue-stats.ts';
+import { type SecretScrubber, scrubDeep } from '../log/secret-scrubber.ts';
 import type { LastPoll } from './poll-outcomes.ts';
 
 /** The breaker's stats in wire form (times as ISO 8601). */
@@ -152,4 +153,13 @@ export function healthReportOf(
     workers,
     reasons,
   };
+}
+
+/**
+ * The report with every string scrubbed of secrets (`last_error`, reasons, the queue's error, source details): those
+ * texts come from upstream answers, and issue 13 found a GitHub 401 that echoed the token into health. Applied where
+ * a report leaves the process (the HTTP API, the inspector page), so the pure machines keep the raw text.
+ */
+export function redactHealthReport(report: HealthReport, scrub: SecretScrubber): HealthReport {
+  return scrubDeep(report, scrub) as HealthReport;
 }
