@@ -10,6 +10,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
 import type { QueueOptions } from '../queue/ingestion-queue.ts';
+import { migrateLegacyQueueLayout } from '../queue/redis-legacy-layout.ts';
 import { RedisQueue } from '../queue/redis-queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import { SqliteGraphStore } from '../stores/sqlite-graph-store.ts';
@@ -61,6 +62,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
   };
   const blocking = redis ? duplicateForBlocking(redis, logger) : undefined;
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
+  if (redis) await adoptLegacyQueueLayout(redis, config.queue.name, logger);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
   const windowMs = config.queue.dedupe_window_seconds * 1000;
   // The delivery ids of one burst are recorded by one script, so their keys share the queue's hash tag (one Cluster slot).
@@ -107,6 +109,21 @@ async function openVectorStore(config: InletConfig, db: Database.Database): Prom
   const { createQdrantClient, QdrantVectorStore } = await import('../stores/qdrant-vector-store.ts');
   const { url, api_key, collection } = config.stores.qdrant;
   return new QdrantVectorStore(createQdrantClient(url, api_key || undefined), collection);
+}
+
+/**
+ * An upgrade from the layout before ids (issue 11) must lose no event: move what it left into the current keys. That
+ * layout never ran on a Cluster (its keys were in many slots), so a Cluster has nothing to move. An unreachable Redis
+ * leaves the old keys for the next start, said in the log.
+ */
+async function adoptLegacyQueueLayout(redis: RedisClient, name: string, logger: Logger): Promise<void> {
+  if ((redis as { isCluster?: boolean }).isCluster) return;
+  try {
+    const moved = await migrateLegacyQueueLayout(redis, name);
+    if (moved.inFlight + moved.delayed + moved.dead > 0) logger.info('queue: moved the events of the old key layout', { queue: name, in_flight: moved.inFlight, delayed: moved.delayed, dead_letters: moved.dead });
+  } catch (error) {
+    logger.warn('queue: could not check for the old key layout; it is moved at the next start', { queue: name, error });
+  }
 }
 
 /**
