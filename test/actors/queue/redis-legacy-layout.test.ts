@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { migrateLegacyQueueLayout } from '../../../src/actors/queue/redis-legacy-layout.ts';
 import { upsertEvent } from '../../support/events.ts';
