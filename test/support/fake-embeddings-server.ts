@@ -26,7 +26,24 @@ export interface FakeEmbeddingsServer {
   requireKey(key: string | undefined): void;
   /** Lists `data` last input first (the API does not promise order; clients must sort by `index`). */
   setReversedOrder(reversed: boolean): void;
+  /**
+   * Random trouble for every later request until changed: a delay drawn from [0, maxDelayMs], and with probability
+   * `rateLimitShare` a 429 with `retry-after-ms: retryAfterMs` instead of an answer. `setChaos()` turns it off.
+   */
+  setChaos(chaos?: FakeEmbeddingsChaos): void;
   close(): Promise<void>;
+}
+
+/** Random delays and rate limiting of `setChaos`. */
+export interface FakeEmbeddingsChaos {
+  /** Longest delay before an answer, ms. Default 0. */
+  maxDelayMs?: number;
+  /** Share of requests answered 429, from 0 to 1. Default 0. */
+  rateLimitShare?: number;
+  /** What a 429 asks the client to wait, ms (`retry-after-ms`). Default 20. */
+  retryAfterMs?: number;
+  /** Random numbers in [0, 1); default Math.random. */
+  random?: () => number;
 }
 
 /** Options of the fake. */
@@ -58,6 +75,7 @@ export async function startFakeEmbeddingsServer(options: FakeEmbeddingsOptions =
   let stalls = 0;
   let key: string | undefined;
   let reversed = false;
+  let chaos: Required<FakeEmbeddingsChaos> | undefined;
 
   const answer = (path: string, headers: IncomingHttpHeaders, body: FakeEmbeddingsRequest['body']): { status: number; body: unknown; headers?: Record<string, string> } => {
     const failure = failures[0];
@@ -99,10 +117,21 @@ export async function startFakeEmbeddingsServer(options: FakeEmbeddingsOptions =
         requests.push({ method, path, headers: req.headers, body, status: 0 });
         return;
       }
-      const result = method === 'POST' ? answer(path, req.headers, body) : { status: 405, body: { error: { message: 'Method not allowed' } } };
-      requests.push({ method, path, headers: req.headers, body, status: result.status });
-      res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
-      res.end(JSON.stringify(result.body));
+      const now = chaos;
+      const limited = now !== undefined && now.random() < now.rateLimitShare;
+      const result = limited
+        ? { status: 429, headers: { 'retry-after-ms': String(now.retryAfterMs) }, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }
+        : method === 'POST'
+          ? answer(path, req.headers, body)
+          : { status: 405, body: { error: { message: 'Method not allowed' } } };
+      const send = () => {
+        requests.push({ method, path, headers: req.headers, body, status: result.status });
+        res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
+        res.end(JSON.stringify(result.body));
+      };
+      const delay = now ? Math.floor(now.random() * (now.maxDelayMs + 1)) : 0;
+      if (delay > 0) setTimeout(send, delay);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -122,6 +151,9 @@ export async function startFakeEmbeddingsServer(options: FakeEmbeddingsOptions =
     },
     setReversedOrder(value) {
       reversed = value;
+    },
+    setChaos(value) {
+      chaos = value && { maxDelayMs: 0, rateLimitShare: 0, retryAfterMs: 20, random: Math.random, ...value };
     },
     close() {
       server.closeAllConnections();
