@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { PollInput, PollOutcome } from '../../machines/connector.machine.ts';
 import { type BreakerActor, callThroughBreaker } from '../breaker/call-through-breaker.ts';
 import type { CursorStore } from '../cursor/cursor-store.ts';
+import { type DocumentStateStore, isEmptyChange } from '../cursor/document-state-store.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
 import type { PollsInFlight } from './polls-in-flight.ts';
@@ -10,6 +11,8 @@ import type { PollsInFlight } from './polls-in-flight.ts';
 export interface PollDeps {
   sources: Map<string, { source: DocumentSource; batchSize: number }>;
   cursors: CursorStore;
+  /** What sources remember per document (Notion, Confluence); without it they start each poll from nothing. */
+  states?: DocumentStateStore;
   queue: IngestionQueue;
   now?: () => number;
   /** Where running polls are tracked, for a graceful stop that waits for them. */
@@ -42,9 +45,11 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
   const entry = deps.sources.get(input.name);
   if (!entry) throw new Error(`no source registered for connector ${input.name}`);
   const cursor = await deps.cursors.get(input.name);
+  const documents = await deps.states?.load(input.name);
   signal.throwIfAborted();
-  const { events, nextCursor } = await entry.source.poll({
+  const { events, nextCursor, documents: changed } = await entry.source.poll({
     cursor,
+    documents,
     webhooks: input.webhooks,
     signal,
     guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now, signal),
@@ -54,6 +59,11 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
     // Checked right before each enqueue and before the cursor write: an abandoned poll leaves no trace after its abort.
     signal.throwIfAborted();
     queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
+  }
+  // The per-document state before the cursor: a crash between the two re-reads the same delta, which the state then skips.
+  if (changed && deps.states && !isEmptyChange(changed)) {
+    signal.throwIfAborted();
+    await deps.states.apply(input.name, changed);
   }
   // An idle poll (a 304, no change) leaves the cursor as it was: no write.
   if (JSON.stringify(nextCursor) !== JSON.stringify(cursor)) {

@@ -1,5 +1,6 @@
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { WebhookMessage } from '../../machines/connector.machine.ts';
+import type { DocumentStateChanges } from '../cursor/document-state-store.ts';
 
 /**
  * Runs one call to the source through the connector's circuit breaker. The call gets the signal to hand to its
@@ -21,12 +22,19 @@ export interface PollRequest {
    * the poll should stop at once; whatever it returns or throws afterwards is ignored.
    */
   signal: AbortSignal;
+  /**
+   * What the source remembers per document (its own encoding), as held after the last successful poll; read-only.
+   * Empty when absent: a source that keeps per-document state then starts from nothing.
+   */
+  documents?: ReadonlyMap<string, string>;
 }
 
 /** What one poll found: the events, and the cursor to save once they are all enqueued. */
 export interface PollResult {
   events: IngestionEvent[];
   nextCursor: unknown;
+  /** The per-document entries this poll changed, saved before the cursor once the events are enqueued. */
+  documents?: DocumentStateChanges;
 }
 
 /** A source of documents (local folder, GitHub, Notion, Confluence), one instance per connector. */

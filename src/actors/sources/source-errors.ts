@@ -40,3 +40,39 @@ export class SourcePermanentError extends Error {
 export function isSourcePermanentError(error: unknown): error is SourcePermanentError {
   return error instanceof SourcePermanentError;
 }
+
+/** The source says the object does not exist or is not visible (404): the caller decides whether that means gone. */
+export class SourceNotFoundError extends Error {
+  override readonly name = 'SourceNotFoundError';
+  readonly code = 'SOURCE_NOT_FOUND';
+  readonly status = 404;
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True when `error` is a `SourceNotFoundError`. */
+export function isSourceNotFoundError(error: unknown): error is SourceNotFoundError {
+  return error instanceof SourceNotFoundError;
+}
+
+/** Any other answer that is not a success: a 5xx (an outage) or a 4xx the source refused (not one). */
+export class SourceHttpError extends Error {
+  override readonly name = 'SourceHttpError';
+  readonly code = 'SOURCE_HTTP';
+  constructor(
+    readonly source: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True when `error` is a `SourceHttpError`. */
+export function isSourceHttpError(error: unknown): error is SourceHttpError {
+  return error instanceof SourceHttpError;
+}

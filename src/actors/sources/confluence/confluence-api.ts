@@ -1,14 +1,12 @@
 import type { GuardedCall } from '../document-source.ts';
+import type { ListPage } from '../paginate.ts';
 import { isSourcePermanentError, SourcePermanentError } from '../source-errors.ts';
 import type { ConfluenceClient } from './confluence-client.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
 import { type ConfluencePage, fromV1, fromV2 } from './confluence-types.ts';
 
 /** One page of results in the connector's shape, and the absolute URL of the next page, if any. */
-export interface PageBatch {
-  pages: ConfluencePage[];
-  next: string | undefined;
-}
+export type PageBatch = ListPage<ConfluencePage>;
 
 /** The Confluence calls one poll makes, flavor differences hidden, each already routed through the circuit breaker. */
 export interface ConfluenceApi {
@@ -47,15 +45,15 @@ export function guardedApi(
     async spaceContent(spaceKey, type, bare, next) {
       if (options.flavor === 'datacenter') {
         const listed = await guard((signal) => client.v1SpaceContent(spaceKey, type, bare, next, signal));
-        return { pages: listed.results.map((c) => fromV1({ space: { key: spaceKey }, ...c }, listed.base)), next: listed.next };
+        return { items: listed.results.map((c) => fromV1({ space: { key: spaceKey }, ...c }, listed.base)), next: listed.next };
       }
       const id = await idOfKey(spaceKey);
       const listed = await guard((signal) => client.v2SpaceContent(id, type, bare, next, signal));
-      return { pages: listed.results.map((p) => fromV2(p, type, spaceKey, listed.base)), next: listed.next };
+      return { items: listed.results.map((p) => fromV2(p, type, spaceKey, listed.base)), next: listed.next };
     },
     async search(cql, next) {
       const listed = await guard((signal) => client.search(cql, next, signal));
-      return { pages: listed.results.map((c) => fromV1(c, listed.base)), next: listed.next };
+      return { items: listed.results.map((c) => fromV1(c, listed.base)), next: listed.next };
     },
     async content(id, type) {
       if (options.flavor === 'datacenter') {
@@ -68,18 +66,6 @@ export function guardedApi(
       return found ? fromV2(found, type, keyOfId(String(found.spaceId)), base) : null;
     },
   };
-}
-
-/** Every page of a listing, following `next` until there is none. */
-export async function collectAll(list: (next?: string) => Promise<PageBatch>): Promise<ConfluencePage[]> {
-  const pages: ConfluencePage[] = [];
-  let next: string | undefined;
-  do {
-    const batch = await list(next);
-    pages.push(...batch.pages);
-    next = batch.next;
-  } while (next);
-  return pages;
 }
 
 function swallowPermanent(error: unknown): void {

@@ -1,7 +1,8 @@
-import { classifyConfluenceAnswer, isConfluenceHttpError } from './confluence-errors.ts';
+import { type PacerClock, systemClock } from '../http/pacer-clock.ts';
+import { RequestPacer } from '../http/request-pacer.ts';
+import { SourceHttpClient } from '../http/source-http-client.ts';
+import { classifyConfluenceFailure } from './confluence-errors.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
-import { ConfluencePacer } from './confluence-pacer.ts';
-import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import type { V1Content, V1List, V2List, V2Page, V2Space } from './confluence-types.ts';
 
 /** What v1 calls expand: the body, version, ancestors (for CHILD_OF) and space key. */
@@ -15,21 +16,21 @@ export interface Listed<T> {
 }
 
 /**
- * The few Confluence REST calls the connector makes, with `fetch`: each paced by the rate-limit headers, with a
- * timeout, and each failure classified where it is thrown. No retries here: the connector's statechart retries polls.
+ * The few Confluence REST calls the connector makes, with `fetch` wrapped in the sources' HTTP client: paced by the
+ * rate-limit headers, with a timeout, each failure classified. No retries here: the connector's statechart retries polls.
  */
 export class ConfluenceClient {
-  readonly pacer: ConfluencePacer;
-  /** Rate-limit answers seen (429), for health. */
-  readonly counters = { rate_limited: 0 };
+  readonly http: SourceHttpClient;
 
   constructor(
-    private readonly connector: string,
+    connector: string,
     private readonly options: ConfluenceOptions,
     clock: PacerClock = systemClock,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
-    this.pacer = new ConfluencePacer(options.nearLimitPauseMs, clock);
+    const pacer = new RequestPacer({ nearLimitPauseMs: options.nearLimitPauseMs }, clock);
+    const auth = options.email !== '' ? 'CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN' : 'CONFLUENCE_PAT';
+    this.http = new SourceHttpClient({ connector, timeoutMs: options.requestTimeoutMs, pacer, classify: classifyConfluenceFailure(auth) });
   }
 
   /** Cloud: space key → id (`GET /api/v2/spaces?keys=`). */
@@ -47,7 +48,7 @@ export class ConfluenceClient {
   /** Cloud: one page or blog post, or null when it is gone for good (404). */
   async v2Content(id: string, type: 'page' | 'blogpost', signal?: AbortSignal): Promise<V2Page | null> {
     const path = `/api/v2/${type === 'page' ? 'pages' : 'blogposts'}/${encodeURIComponent(id)}?body-format=storage`;
-    return this.orNull(async () => (await this.get<V2Page>(this.url(path), signal)).body);
+    return this.orNull<V2Page>(this.url(path), signal);
   }
 
   /** Data Center: one page of a space's content (`/rest/api/content?spaceKey=&type=`), expanded unless `bare`. */
@@ -60,7 +61,7 @@ export class ConfluenceClient {
   /** Data Center: one page or blog post, whatever its status, or null when purged (404). */
   async v1Content(id: string, signal?: AbortSignal): Promise<V1Content | null> {
     const path = `/rest/api/content/${encodeURIComponent(id)}?status=any&expand=${V1_EXPAND}`;
-    return this.orNull(async () => (await this.get<V1Content>(this.url(path), signal)).body);
+    return this.orNull<V1Content>(this.url(path), signal);
   }
 
   /** Both flavors: one page of a CQL search (`/rest/api/content/search`), expanded. */
@@ -93,30 +94,20 @@ export class ConfluenceClient {
     return `${this.options.baseUrl}${next}`;
   }
 
-  private async orNull<T>(call: () => Promise<T>): Promise<T | null> {
-    try {
-      return await call();
-    } catch (error) {
-      if (isConfluenceHttpError(error) && error.status === 404) return null;
-      throw error;
-    }
+  private async orNull<T>(url: string, signal?: AbortSignal): Promise<T | null> {
+    return (await this.http.orNull(signal, (s) => this.send<T>(url, s), (answer) => answer.headers))?.body ?? null;
   }
 
   /** One GET; `signal` (the poll's) aborts it along with the request timeout. */
-  private async get<T>(url: string, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
-    await this.pacer.take();
-    // The pacer may have waited: an abandoned poll sends nothing.
-    signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    const response = await this.fetchImpl(url, {
-      headers: { accept: 'application/json', ...this.authorization() },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    this.pacer.observe(response.headers);
+  private get<T>(url: string, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
+    return this.http.call(signal, (s) => this.send<T>(url, s), (answer) => answer.headers);
+  }
+
+  private async send<T>(url: string, signal: AbortSignal): Promise<{ body: T; headers: Headers }> {
+    const response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...this.authorization() }, signal });
     if (!response.ok) {
-      if (response.status === 429) this.counters.rate_limited++;
       const detail = await response.text().catch(() => '');
-      throw classifyConfluenceAnswer(this.connector, response.status, response.headers, detail, this.credentialNames);
+      throw Object.assign(new Error(detail.slice(0, 200)), { status: response.status, headers: response.headers });
     }
     return { body: (await response.json()) as T, headers: response.headers };
   }
@@ -127,9 +118,5 @@ export class ConfluenceClient {
     if (token === '') return {};
     if (email !== '') return { authorization: `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}` };
     return { authorization: `Bearer ${token}` };
-  }
-
-  private get credentialNames(): string {
-    return this.options.email !== '' ? 'CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN' : 'CONFLUENCE_PAT';
   }
 }

@@ -1,9 +1,14 @@
+import type { WebhookMessage } from '../../../machines/connector.machine.ts';
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
+import type { DeltaPlan } from '../delta-sync/delta-sync.ts';
+import { pageSlug } from '../page-slug.ts';
+import { collectAll } from '../paginate.ts';
 import type { ConfluenceApi } from './confluence-api.ts';
+import { deltaCql } from './confluence-cql.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
+import type { ConfluencePageStates, ContentType } from './confluence-page-states.ts';
 import { storageToMarkdown } from './confluence-storage-to-markdown.ts';
 import { type ConfluencePage, isGone } from './confluence-types.ts';
-import { pageSlug } from '../page-slug.ts';
 
 /** What one poll shares with the source: settings, counters and the clock. */
 export interface PollContext {
@@ -14,28 +19,70 @@ export interface PollContext {
   now: () => number;
 }
 
+/** What the webhook route hands over for a Confluence delivery. */
+export interface ConfluenceHint {
+  event: string;
+  pageId: string;
+  version?: number;
+}
+
 /**
- * The work of one poll: turns pages into upserts and deletes, skipping pages whose (version, parent) is the one
- * already ingested, so the re-read window of the delta query and repeated webhooks cost no re-embedding.
+ * The Confluence part of one poll (the delta-sync template does the rest): lists the spaces (Cloud: REST v2; Data
+ * Center: REST v1) or runs the CQL `lastmodified` delta (confluence-cql.ts), and turns pages into upserts and
+ * deletes, skipping pages whose (version, parent) is the one already ingested, so the re-read window of the delta
+ * query and repeated webhooks cost no re-embedding.
  */
-export class ConfluencePollRun {
+export class ConfluencePollRun implements DeltaPlan<ConfluencePage> {
   readonly events: IngestionEvent[] = [];
   /** Pages already handled in this poll (a page can come from search and a webhook at once). */
   private readonly seen = new Set<string>();
 
   constructor(
     private readonly ctx: PollContext,
-    /** pageId → `<version>/<parentId>` of every ingested page; updated in place. */
-    readonly pages: Record<string, string>,
-    /** pageId → content type; updated in place. */
-    readonly types: Record<string, 'page' | 'blogpost'>,
+    private readonly pages: ConfluencePageStates,
   ) {}
 
+  /** Every current page (and blog post when configured) of the spaces; `bare` without bodies. */
+  async listInScope(bare: boolean): Promise<ConfluencePage[]> {
+    const types: ContentType[] = this.ctx.options.includeBlogposts ? ['page', 'blogpost'] : ['page'];
+    const pages: ConfluencePage[] = [];
+    for (const space of this.ctx.options.spaces) {
+      for (const type of types) pages.push(...(await collectAll((next) => this.ctx.api.spaceContent(space, type, bare, next))));
+    }
+    return pages.filter((p) => p.status === 'current');
+  }
+
+  changedSince(since: string): Promise<ConfluencePage[]> {
+    const cql = deltaCql(this.ctx.options, Date.parse(since));
+    return collectAll((next) => this.ctx.api.search(cql, next));
+  }
+
+  idOf(page: ConfluencePage): string {
+    return page.id;
+  }
+
+  modifiedAt(page: ConfluencePage): string | undefined {
+    return page.modifiedAt;
+  }
+
+  considerNew(page: ConfluencePage): Promise<void> {
+    return this.considerById(page.id, page.type);
+  }
+
+  // A listing can lag a restore, so a missing page is deleted only once fetching it says it is gone or trashed.
+  confirm(id: string): Promise<void> {
+    return this.considerById(id, this.pages.typeOf(id) ?? 'page');
+  }
+
+  held(): string[] {
+    return this.pages.held();
+  }
+
   /** Emits what `page` calls for: a delete when gone or out of the spaces, an upsert when new, edited or moved. */
-  consider(page: ConfluencePage, force = false): void {
+  async consider(page: ConfluencePage, force = false): Promise<void> {
     if (this.seen.has(page.id)) return;
     this.seen.add(page.id);
-    const known = this.pages[page.id] !== undefined;
+    const known = this.pages.keyOf(page.id) !== undefined;
     if (isGone(page)) {
       if (known || force) this.remove(page.id, page.modifiedAt);
       return;
@@ -49,12 +96,11 @@ export class ConfluencePollRun {
     }
     if (page.storage === undefined) return;
     const key = `${page.version}/${page.parentId ?? ''}`;
-    if (this.pages[page.id] === key && !force) {
+    if (this.pages.keyOf(page.id) === key && !force) {
       this.ctx.figures.unchanged_skipped++;
       return;
     }
-    this.pages[page.id] = key;
-    this.types[page.id] = page.type;
+    this.pages.set(page.id, page.type, key);
     const parentId = page.parentId === undefined ? undefined : `${this.ctx.name}:${page.parentId}`;
     const body = storageToMarkdown(page.storage);
     this.events.push({
@@ -73,24 +119,32 @@ export class ConfluencePollRun {
   }
 
   /** A page by id (a webhook hint or a deletion check): fetched; gone for good means deleted. */
-  async considerById(id: string, type: 'page' | 'blogpost', force = false): Promise<void> {
+  async considerById(id: string, type: ContentType, force = false): Promise<void> {
     if (this.seen.has(id)) return;
-    const page = await this.ctx.api.content(id, this.types[id] ?? type);
+    const page = await this.ctx.api.content(id, this.pages.typeOf(id) ?? type);
     if (page) return this.consider(page, force);
     this.remove(id);
   }
 
-  /** A delete event (trashed, purged, or gone from the spaces). */
-  remove(id: string, at?: string): void {
-    const when = at ?? new Date(this.ctx.now()).toISOString();
-    delete this.pages[id];
-    delete this.types[id];
-    this.seen.add(id);
-    this.events.push({ id: `${this.ctx.name}:${id}@deleted@${when}`, source: this.ctx.name, kind: 'delete', docId: `${this.ctx.name}:${id}`, path: id, updatedAt: when });
+  /** A webhook delivery: trashed and removed pages are deleted, any other event fetches its page. */
+  async applyHint(message: WebhookMessage): Promise<void> {
+    const hint = (message.payload ?? {}) as Partial<ConfluenceHint>;
+    const event = hint.event ?? message.event;
+    const id = String(hint.pageId ?? '');
+    if (id === '' || this.seen.has(id)) return;
+    const type = event.startsWith('blog') ? 'blogpost' : 'page';
+    if (/_(trashed|removed)$/.test(event)) return this.remove(id);
+    const moved = event.endsWith('_moved');
+    // A redelivery of a version already ingested needs no call (a move may keep the version, so it always fetches).
+    if (!moved && hint.version !== undefined && this.pages.keyOf(id)?.startsWith(`${hint.version}/`)) return;
+    await this.considerById(id, type, moved);
   }
 
-  /** True when `id` was handled in this poll already. */
-  handled(id: string): boolean {
-    return this.seen.has(id);
+  /** A delete event (trashed, purged, or gone from the spaces). */
+  private remove(id: string, at?: string): void {
+    const when = at ?? new Date(this.ctx.now()).toISOString();
+    this.pages.forget(id);
+    this.seen.add(id);
+    this.events.push({ id: `${this.ctx.name}:${id}@deleted@${when}`, source: this.ctx.name, kind: 'delete', docId: `${this.ctx.name}:${id}`, path: id, updatedAt: when });
   }
 }

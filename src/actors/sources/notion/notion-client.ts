@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, LogLevel } from '@notionhq/client';
-import { classifyNotionError, isNotFound } from './notion-errors.ts';
+import { type PacerClock, systemClock } from '../http/pacer-clock.ts';
+import { RequestPacer } from '../http/request-pacer.ts';
+import { SourceHttpClient } from '../http/source-http-client.ts';
+import { classifyNotionFailure } from './notion-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
-import { RequestPacer } from './notion-pacer.ts';
-import { type PacerClock, systemClock } from '../pacer-clock.ts';
 import type { NotionBlock, NotionDatabase, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
 
 /** The API version this connector speaks (databases hold data sources; `dataSources.query`). */
@@ -11,24 +12,23 @@ export const NOTION_VERSION = '2025-09-03';
 
 /**
  * The few Notion calls the connector makes, through `@notionhq/client` with its own retries off (the connector's
- * statechart decides about retries and waits out rate limits), each paced under the per-integration limit and
- * each failure classified where it is thrown.
+ * statechart decides about retries and waits out rate limits), wrapped in the sources' HTTP client (pacing under
+ * the per-integration limit, timeout, abort, classification).
  */
 export class NotionClient {
   private readonly client: Client;
-  readonly pacer: RequestPacer;
-  /** Rate-limit answers seen (429/529), for health. */
-  readonly counters = { rate_limited: 0 };
+  readonly http: SourceHttpClient;
   /** The signal of the call in progress: the SDK takes none, so its `fetch` is wrapped to pass this one on. */
   private readonly callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
   constructor(
-    private readonly connector: string,
+    connector: string,
     private readonly options: NotionOptions,
     clock: PacerClock = systemClock,
     fetchImpl?: typeof fetch,
   ) {
-    this.pacer = new RequestPacer(options.requestsPerSecond, clock);
+    const pacer = new RequestPacer({ requestsPerSecond: options.requestsPerSecond }, clock);
+    this.http = new SourceHttpClient({ connector, timeoutMs: options.requestTimeoutMs, pacer, classify: classifyNotionFailure });
     this.client = new Client({
       auth: options.token || undefined,
       baseUrl: options.apiUrl,
@@ -54,23 +54,13 @@ export class NotionClient {
   }
 
   /** One page, or null when it does not exist or is not shared (404). */
-  async page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
-    try {
-      return await this.call(signal, () => this.client.pages.retrieve({ page_id: pageId }));
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
+    return this.orNull(signal, () => this.client.pages.retrieve({ page_id: pageId }));
   }
 
   /** One block (to walk up from a page nested in a block), or null when it is gone. */
-  async block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
-    try {
-      return await this.call(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
+    return this.orNull(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
   }
 
   /** One page of a block's children. */
@@ -93,36 +83,21 @@ export class NotionClient {
   }
 
   /** A data source, or null when it does not exist or is not shared. */
-  async dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
-    try {
-      return await this.call(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
+    return this.orNull(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
   }
 
   /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
-  async database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
-    try {
-      return await this.call(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
+    return this.orNull(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
   }
 
-  private async call<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T> {
-    await this.pacer.take();
-    // The pacer may have waited: an abandoned poll sends nothing.
-    signal?.throwIfAborted();
-    try {
-      return (await this.callSignal.run(signal, request)) as T;
-    } catch (error) {
-      const classified = classifyNotionError(this.connector, error);
-      if ((error as { status?: number }).status === 429 || (error as { status?: number }).status === 529) this.counters.rate_limited++;
-      throw classified;
-    }
+  private call<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T> {
+    return this.http.call(signal, (s) => this.callSignal.run(s, request)) as Promise<T>;
+  }
+
+  private orNull<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T | null> {
+    return this.http.orNull(signal, (s) => this.callSignal.run(s, request)) as Promise<T | null>;
   }
 
   /**

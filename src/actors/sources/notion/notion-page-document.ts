@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { collectAll, type NotionApi } from './notion-api.ts';
+import { collectAll } from '../paginate.ts';
+import type { NotionApi } from './notion-api.ts';
 import { blocksToMarkdown, type UnsupportedCounts } from './notion-blocks-to-markdown.ts';
 import { propertyToText, titleOf } from './notion-rich-text.ts';
 import type { BlockNode, NotionPage } from './notion-types.ts';

@@ -1,5 +1,7 @@
-import { collectAll, type NotionApi } from './notion-api.ts';
+import { collectAll } from '../paginate.ts';
+import type { NotionApi } from './notion-api.ts';
 import type { NotionOptions } from './notion-options.ts';
+import type { NotionPageStates } from './notion-page-states.ts';
 import { isGone, type NotionPage, type NotionParent } from './notion-types.ts';
 
 /** How far up a hierarchy the scope check walks before giving up (guards against cycles in bad data). */
@@ -27,7 +29,7 @@ export function parentRefOf(parent: NotionParent | undefined): ParentRef {
 /**
  * Decides which pages belong to the connector: with no `root_page_ids` and no `data_source_ids`, every page
  * shared with the integration; otherwise the roots, the configured data sources' rows, and everything under
- * them. Walks up the parent chain, fetching unknown ancestors once and remembering them in `parents`.
+ * them. Walks up the parent chain, fetching unknown ancestors once and remembering them in the per-document state.
  */
 export class NotionScope {
   private readonly verdicts = new Map<string, boolean>();
@@ -35,8 +37,8 @@ export class NotionScope {
   constructor(
     private readonly options: NotionOptions,
     private readonly api: NotionApi,
-    /** id → parent, carried in the cursor so ancestors are fetched once. */
-    readonly parents: Record<string, ParentRef>,
+    /** id → parent, kept in the per-document state so ancestors are fetched once. */
+    readonly memory: NotionPageStates,
   ) {}
 
   /** True when the connector ingests everything shared with the integration. */
@@ -46,7 +48,7 @@ export class NotionScope {
 
   /** Whether `page` is in scope; remembers its parent. */
   async includes(page: NotionPage): Promise<boolean> {
-    this.parents[page.id] = parentRefOf(page.parent);
+    this.memory.setParent(page.id, parentRefOf(page.parent));
     if (this.wholeWorkspace) return true;
     return this.refInScope(`page:${page.id}`, 0);
   }
@@ -74,7 +76,7 @@ export class NotionScope {
     for (const page of await collectAll((c) => this.api.search(c))) {
       if (!found.has(page.id) && page.object === 'page' && (await this.includes(page))) add(page);
     }
-    for (const page of found.values()) this.parents[page.id] = parentRefOf(page.parent);
+    for (const page of found.values()) this.memory.setParent(page.id, parentRefOf(page.parent));
     return found;
   }
 
@@ -104,7 +106,7 @@ export class NotionScope {
   /** The parent of a page, block or data source, fetched when not remembered. */
   private async parentOf(ref: ParentRef): Promise<ParentRef> {
     const [kind, id = ''] = ref.split(':');
-    const known = this.parents[id];
+    const known = this.memory.parentOf(id);
     if (known !== undefined) return known;
     let parent: ParentRef = 'workspace';
     if (kind === 'page') parent = parentRefOf((await this.api.page(id))?.parent);
@@ -114,7 +116,7 @@ export class NotionScope {
       // A data source's parent is its database; the database's own place is `database_parent`.
       parent = parentRefOf(source?.database_parent ?? source?.parent);
     }
-    this.parents[id] = parent;
+    this.memory.setParent(id, parent);
     return parent;
   }
 }

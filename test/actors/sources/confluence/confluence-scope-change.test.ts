@@ -15,6 +15,7 @@ describe('Confluence cursor bound to its scope', () => {
     const moved = confluencePoller(confluenceSourceFor(fake, { spaces: ['OPS', 'DOC'], max_deletion_share: 0.5 }));
     fake.addPage({ space: 'DOC', title: 'D1' });
     moved.state.cursor = first.state.cursor;
+    moved.state.documents = first.state.documents;
     const result = await moved.poll();
     expect(summary(result).filter((s) => s.startsWith('upsert'))).toEqual(['upsert D1']);
     expect(result.events.filter((e) => e.kind === 'delete')).toHaveLength(2);
@@ -30,6 +31,7 @@ describe('Confluence cursor bound to its scope', () => {
     const source = confluenceSourceFor(fake, { spaces: ['OPS'] });
     const moved = confluencePoller(source);
     moved.state.cursor = first.state.cursor;
+    moved.state.documents = first.state.documents;
     expect((await moved.poll()).events).toEqual([]);
     expect(source.health()).toMatchObject({ deletion_guard: 'tripped: 3 of 4 pages missing' });
   });
@@ -42,6 +44,7 @@ describe('Confluence cursor bound to its scope', () => {
     expect(summary(await first.poll())).toContain('upsert News');
     const off = confluencePoller(confluenceSourceFor(fake));
     off.state.cursor = first.state.cursor;
+    off.state.documents = first.state.documents;
     const result = await off.poll();
     expect(result.events.map((e) => e.kind)).toEqual(['delete']);
   });
@@ -51,8 +54,9 @@ describe('Confluence cursor bound to its scope', () => {
     for (const title of ['P1', 'P2', 'P3', 'P4', 'P5']) fake.addPage({ space: 'ENG', title });
     const p = confluencePoller(confluenceSourceFor(fake));
     await p.poll();
-    const { scope: _scope, ...old } = p.state.cursor as { scope: unknown; pages: Record<string, string> };
-    p.state.cursor = { ...old, pages: { ...old.pages, 999999: '1/' } };
+    const { scope: _scope, ...old } = p.state.cursor as { scope: unknown };
+    p.state.cursor = old;
+    await p.state.documents.apply('confluence', { set: { 999999: 'page 1/' }, delete: [] });
     expect(summary(await p.poll())).toEqual(['delete wiki:999999']);
     expect(p.state.cursor).toMatchObject({ scope: { spaces: ['ENG'] } });
   });

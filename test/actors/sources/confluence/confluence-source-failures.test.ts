@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { MAX_RETRY_AFTER_MS } from '../../../../src/actors/sources/confluence/confluence-errors.ts';
+import { MAX_PAUSE_MS } from '../../../../src/actors/sources/http/retry-after.ts';
 import { isRateLimitedError, isSourcePermanentError } from '../../../../src/actors/sources/source-errors.ts';
 import { type FakeConfluence, startFakeConfluence } from '../../../support/fake-confluence.ts';
 import { confluencePoller, confluenceSourceFor, summary } from './confluence-test-kit.ts';
@@ -23,12 +23,12 @@ describe('Confluence source: rate limits', () => {
     expect(fake.requests).toHaveLength(1); // no retry inside the poll
   });
 
-  it('clamps an absurd Retry-After (Long.MAX seconds) to ten minutes', async () => {
+  it('clamps an absurd Retry-After (Long.MAX seconds) to the one-hour ceiling of every source', async () => {
     fake = await startFakeConfluence({ flavor: 'datacenter' });
     const p = confluencePoller(confluenceSourceFor(fake, {}, { flavor: 'datacenter' }));
     fake.failNext(1, 429, { 'retry-after': '9223372036854775807' });
     const error = await p.poll().catch((e: unknown) => e);
-    expect(isRateLimitedError(error) && error.retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(isRateLimitedError(error) && error.retryAfterMs).toBe(MAX_PAUSE_MS);
   });
 
   it('slows down before the limit when the site says X-RateLimit-NearLimit: true', async () => {

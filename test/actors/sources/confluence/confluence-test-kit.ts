@@ -1,8 +1,9 @@
 import { createActor, type SimulatedClock } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
+import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import { confluenceOptionsOf } from '../../../../src/actors/sources/confluence/confluence-options.ts';
-import type { PacerClock } from '../../../../src/actors/sources/pacer-clock.ts';
+import type { PacerClock } from '../../../../src/actors/sources/http/pacer-clock.ts';
 import { ConfluenceSource } from '../../../../src/actors/sources/confluence/confluence-source.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
 import { connectorSchema } from '../../../../src/config/schema.ts';
@@ -22,16 +23,18 @@ export function confluenceSourceFor(
   return new ConfluenceSource('wiki', confluenceOptionsOf('wiki', config), silentLogger, { clock: options.clock });
 }
 
-/** Runs polls the way the connector does: each call through a real breaker, the cursor carried from poll to poll. */
+/** Runs polls the way the connector does: each call through a real breaker, the cursor and the per-document state carried from poll to poll. */
 export function confluencePoller(source: ConfluenceSource, threshold = 3, timeoutMs = 60_000, clock?: SimulatedClock) {
   // A simulated clock, when given, is the only thing that moves the breaker's open timeout on.
   const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs }, ...(clock && { clock }) }).start() as BreakerActor;
-  const state = { cursor: null as unknown };
+  const state = { cursor: null as unknown, documents: new MemoryDocumentStateStore() };
   return {
     breaker,
     state,
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
-      const result = await source.poll({ cursor: state.cursor, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'confluence', call, (e) => source.isOutage(e)) });
+      const documents = await state.documents.load('confluence');
+      const result = await source.poll({ cursor: state.cursor, documents, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'confluence', call, (e) => source.isOutage(e)) });
+      if (result.documents) await state.documents.apply('confluence', result.documents);
       state.cursor = result.nextCursor;
       return result;
     },
@@ -46,3 +49,6 @@ export const hint = (event: string, pageId: string, version?: number) => ({ deli
 
 /** An instant `minutes` ago, to the minute. */
 export const minutesAgo = (minutes: number) => Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000;
+
+/** Ids of the pages a poller's per-document state holds as ingested. */
+export const heldPages = async (p: ReturnType<typeof confluencePoller>) => [...(await p.state.documents.load('confluence'))].map(([id]) => id);

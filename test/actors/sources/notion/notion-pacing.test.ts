@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RequestPacer } from '../../../../src/actors/sources/notion/notion-pacer.ts';
+import { RequestPacer } from '../../../../src/actors/sources/http/request-pacer.ts';
 import { block, type FakeNotion, startFakeNotion } from '../../../support/fake-notion.ts';
 import { notionPoller, notionSourceFor } from './notion-test-kit.ts';
 
@@ -17,7 +17,7 @@ function simulatedClock(start = 1_000_000) {
 describe('Notion request pacing', () => {
   it('spaces N requests at least (N-1)/3 s apart at 3 requests per second', async () => {
     const clock = simulatedClock();
-    const pacer = new RequestPacer(3, clock);
+    const pacer = new RequestPacer({ requestsPerSecond: 3 }, clock);
     for (let i = 0; i < 10; i++) await pacer.take();
     expect(clock.elapsed()).toBeGreaterThanOrEqual((9 / 3) * 1000 - 1);
     expect(pacer.figures).toMatchObject({ requests: 10, waited: 9 });
@@ -25,7 +25,7 @@ describe('Notion request pacing', () => {
 
   it('does not wait when requests are already slower than the limit', async () => {
     const clock = simulatedClock();
-    const pacer = new RequestPacer(3, clock);
+    const pacer = new RequestPacer({ requestsPerSecond: 3 }, clock);
     await pacer.take();
     await clock.sleep(1000);
     await pacer.take();

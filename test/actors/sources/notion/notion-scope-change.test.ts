@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeNotion, fakeNotionId, startFakeNotion } from '../../../support/fake-notion.ts';
-import { notionPoller, notionSourceFor, summary } from './notion-test-kit.ts';
+import { heldPages, notionPoller, notionSourceFor, summary } from './notion-test-kit.ts';
 
 let notion: FakeNotion | undefined;
 afterEach(async () => notion?.close());
@@ -22,6 +22,7 @@ describe('Notion cursor bound to its scope', () => {
     await first.poll();
     const moved = notionPoller(notionSourceFor(notion, { root_page_ids: [beta], max_deletion_share: 0.8 }));
     moved.state.cursor = first.state.cursor;
+    moved.state.documents = first.state.documents;
     const result = await moved.poll();
     expect(result.events.every((e) => e.kind === 'delete')).toBe(true);
     expect(result.events).toHaveLength(4);
@@ -36,9 +37,10 @@ describe('Notion cursor bound to its scope', () => {
     const source = notionSourceFor(notion, { root_page_ids: [beta] });
     const moved = notionPoller(source);
     moved.state.cursor = first.state.cursor;
+    moved.state.documents = first.state.documents;
     expect((await moved.poll()).events).toEqual([]);
     expect(source.health()).toMatchObject({ deletion_guard: 'tripped: 4 of 6 pages missing' });
-    expect(Object.keys((moved.state.cursor as { hashes: object }).hashes)).toHaveLength(6);
+    expect(await heldPages(moved)).toHaveLength(6);
   });
 
   it('reads a cursor without a scope as unknown: lists the scope at once and deletes held pages that are gone', async () => {
@@ -46,9 +48,10 @@ describe('Notion cursor bound to its scope', () => {
     const { alpha } = twoTrees(notion);
     const p = notionPoller(notionSourceFor(notion, { root_page_ids: [alpha] }));
     await p.poll();
-    const { scope: _scope, ...old } = p.state.cursor as { scope: unknown; hashes: Record<string, string> };
+    const { scope: _scope, ...old } = p.state.cursor as { scope: unknown };
     const gone = fakeNotionId(777);
-    p.state.cursor = { ...old, hashes: { ...old.hashes, [gone]: 'x' } };
+    p.state.cursor = old;
+    await p.state.documents.apply('notion', { set: { [gone]: 'workspace x' }, delete: [] });
     expect(summary(await p.poll())).toEqual([`delete notion:${gone}`]);
     expect(p.state.cursor).toMatchObject({ scope: { rootPageIds: [alpha] } });
   });
