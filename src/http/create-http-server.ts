@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { type ConnectionLimits, limitConnections } from './connection-limits.ts';
 
-/** How long a connection may take at each stage, in ms. */
+/** How long a connection may take at each stage, in ms. A socket that sends nothing is cut at `headersMs`. */
 export interface ServerTimeouts {
   /** From the first byte of a request to the end of its headers. */
   headersMs: number;
@@ -35,8 +35,6 @@ export function createHttpServer(handler: RequestListener, limits: ConnectionLim
     },
     handler,
   );
-  // A socket that sends nothing at all, not even a request line, is idle too: without this it would be held forever.
-  server.setTimeout(timeouts.requestMs + timeouts.idleMs, (socket) => socket.destroy());
   const connections = limitConnections(server, limits);
   return { server, connections };
 }
