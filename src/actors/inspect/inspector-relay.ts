@@ -1,8 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { isLoopbackPeer, proxyHeaderOf } from '../../http/proxy-headers.ts';
+import { sameSecret } from '../../http/same-secret.ts';
 import { inspectorPage } from './inspector-page.ts';
+import { isLoopback } from './is-loopback.ts';
 
 /** Inspection events kept for a browser that connects late (the Stately relay's own figure). */
 const REPLAY_EVENTS = 200;
@@ -13,7 +15,10 @@ export interface InspectorRelayOptions {
   host: string;
   /** Port; 0 picks a free one. */
   port: number;
-  /** Required as `?token=` or `Authorization: Bearer` on every request when non-empty. */
+  /**
+   * `server.admin_token`: required as `?token=` or `Authorization: Bearer` on every request when non-empty. Empty: the
+   * relay must be bound to loopback, and answers only loopback peers without proxy headers.
+   */
   token: string;
   /** The service's state in plain words, shown on the page. */
   describe: () => Promise<string>;
@@ -36,13 +41,22 @@ export interface InspectorRelay {
  * which listens on every interface with no authentication.
  */
 export async function startInspectorRelay(options: InspectorRelayOptions): Promise<InspectorRelay> {
-  const authorized = (request: IncomingMessage) => !options.token || sameSecret(tokenOf(request), options.token);
+  if (!options.token && !isLoopback(options.host)) {
+    // The events carry webhook payloads and document text: the admin role's (issue 13).
+    throw new Error(`the inspector relay needs server.admin_token to listen on ${options.host}; set it, or bind to 127.0.0.1`);
+  }
+  // Without a token, a same-host proxy would make every client local: its headers close the door (issue 13).
+  const authorized = (request: IncomingMessage) =>
+    options.token ? sameSecret(tokenOf(request), options.token) : isLoopbackPeer(request.socket.remoteAddress) && !proxyHeaderOf(request.headers);
   const wsPath = options.token ? `/?token=${encodeURIComponent(options.token)}` : '/';
 
   const http = createServer((request, response) => {
     if (!authorized(request)) {
-      response.writeHead(401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'ADMIN_TOKEN_REQUIRED', message: 'open this page as /?token=<server.admin_token>' } }));
+      const [status, error] = options.token
+        ? [401, { code: 'ADMIN_TOKEN_REQUIRED', message: 'open this page as /?token=<server.admin_token>' }]
+        : [403, { code: 'LOOPBACK_ONLY', message: 'without server.admin_token the inspector answers only this machine, not through a proxy; set server.admin_token' }];
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error }));
       return;
     }
     options.describe().then(
@@ -91,10 +105,4 @@ function tokenOf(request: IncomingMessage): string {
   const bearer = request.headers.authorization?.replace(/^Bearer /, '');
   if (bearer) return bearer;
   return new URL(request.url ?? '/', 'http://relay').searchParams.get('token') ?? '';
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -81,6 +81,24 @@ describe('Stately inspector relay', () => {
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/?token=s3cret-token`)).toBe(101);
   });
 
+  it('without a token, refuses requests that came through a proxy, and will not listen beyond loopback', async () => {
+    inspector = await startInspector({ host: '127.0.0.1', port: 0, token: '', describe: async () => 'ok' });
+    const port = portOf(inspector.address);
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const refused = await fetch(`http://127.0.0.1:${port}/`, { headers: { [header]: '203.0.113.7' } });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('server.admin_token');
+    }
+    const proxied = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+      socket.once('open', () => resolve(101));
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    });
+    expect(proxied).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    await expect(startInspector({ host: '0.0.0.0', port: 0, token: '', describe: async () => 'ok' })).rejects.toThrow(/server\.admin_token/);
+  });
+
   it('knows which addresses are loopback', () => {
     expect(['127.0.0.1', '127.0.0.2', '::1', 'localhost'].map(isLoopback)).toEqual([true, true, true, true]);
     expect(['0.0.0.0', '::', '10.0.0.5', '192.168.1.2'].map(isLoopback)).toEqual([false, false, false, false]);
