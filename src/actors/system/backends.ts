@@ -1,4 +1,5 @@
 import type { CursorStore } from '../cursor/cursor-store.ts';
+import type { DocumentStateStore } from '../cursor/document-state-store.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
@@ -10,6 +11,8 @@ import type { WebhookSecretStore } from '../webhooks/webhook-secret-store.ts';
 export interface Backends {
   queue: IngestionQueue;
   cursors: CursorStore;
+  /** What sources remember per document (hash, version, parent), beside the cursors. */
+  sourceStates: DocumentStateStore;
   graph: GraphStore;
   vector: VectorStore;
   embedder: Embedder;

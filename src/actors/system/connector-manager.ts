@@ -338,13 +338,13 @@ export class ConnectorManager {
       this.logger.warn('redis not reachable at start-up; starting anyway, health shows it until it connects');
     }
     this.backends = this.options.backends ?? (await openBackends(this.redis, this.config, this.logger));
-    const { queue, cursors, graph, vector, embedder } = this.backends;
+    const { queue, cursors, sourceStates, graph, vector, embedder } = this.backends;
     const random = this.options.random ?? Math.random;
     const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
     const logic = connectorManagerMachine.provide({
       actors: {
         connector: connectorMachine.provide({
-          actors: { poll: createPollLogic({ sources: this.sources, cursors, queue, inFlight: this.polls }) },
+          actors: { poll: createPollLogic({ sources: this.sources, cursors, states: sourceStates, queue, inFlight: this.polls }) },
           delays: {
             // Full jitter: a random wait up to the exponential ceiling, so connectors that failed together retry apart.
             retryBackoff: ({ context }) => this.delayChosen(`connector:${context.name}`, random() * retryCeilingMs(context.backoffBaseMs, context.attempt)),

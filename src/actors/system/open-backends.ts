@@ -5,6 +5,7 @@ import * as sqliteVec from 'sqlite-vec';
 import type { InletConfig } from '../../config/schema.ts';
 import { RedisCursorStore } from '../cursor/redis-cursor-store.ts';
 import { SqliteCursorStore } from '../cursor/sqlite-cursor-store.ts';
+import { openDocumentStateStore } from '../cursor/open-document-state-store.ts';
 import { createEmbedder } from '../embed/create-embedder.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
@@ -64,6 +65,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
   const queue = redis && blocking ? new RedisQueue(redis, blocking, options) : new SqliteQueue(db, options);
   if (redis) await adoptLegacyQueueLayout(redis, config.queue.name, logger);
   const cursors = redis ? new RedisCursorStore(redis, `${config.queue.name}:cursors`) : new SqliteCursorStore(db);
+  const sourceStates = openDocumentStateStore(redis, config.queue.name, db);
   const windowMs = config.queue.dedupe_window_seconds * 1000;
   // The delivery ids of one burst are recorded by one script, so their keys share the queue's hash tag (one Cluster slot).
   const deliveries = redis ? new RedisDeliveryLog(redis, `{${config.queue.name}}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
@@ -77,6 +79,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
   return {
     queue,
     cursors,
+    sourceStates,
     graph,
     vector,
     embedder,
