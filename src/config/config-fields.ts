@@ -66,6 +66,11 @@ export function optionalText() {
     .transform((v) => v ?? '');
 }
 
+/** A folder inside a repository as written in inlet.yaml (`docs`, `./docs/`, `.`), without leading `./` or slashes; '' for the root. */
+export function folderPath() {
+  return optionalText().transform((v) => v.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''));
+}
+
 /** An http(s) URL without trailing slashes, `fallback` when left out. */
 export function httpUrl(fallback: string) {
   return z

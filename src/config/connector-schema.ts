@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { count, flag, seconds } from './config-fields.ts';
 
 /** Kinds of source a connector can read. */
-export const CONNECTOR_KINDS = ['local', 'github', 'notion', 'confluence'] as const;
+export const CONNECTOR_KINDS = ['local', 'github', 'notion', 'confluence', 'git'] as const;
 
 /** One of `CONNECTOR_KINDS`. */
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];

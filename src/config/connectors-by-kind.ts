@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { confluenceMetadataSchema } from '../actors/sources/confluence/confluence-metadata.ts';
+import { gitMetadataSchema } from '../actors/sources/git/git-metadata.ts';
 import { githubMetadataSchema } from '../actors/sources/github/github-metadata.ts';
 import { localMetadataSchema } from '../actors/sources/local/local-metadata.ts';
 import { notionMetadataSchema } from '../actors/sources/notion/notion-metadata.ts';
@@ -31,6 +32,7 @@ const SECTION_SCHEMAS: Record<ConnectorKind, SectionSchemas> = {
   github: sectionSchemasOf(githubMetadataSchema),
   notion: sectionSchemasOf(notionMetadataSchema),
   confluence: sectionSchemasOf(confluenceMetadataSchema),
+  git: sectionSchemasOf(gitMetadataSchema),
 };
 
 /** `connectors`: each section checked against the common keys and its kind's `metadata` schema (the kind defaults to the name). */

@@ -10,7 +10,7 @@ describe('connector kind', () => {
     expect(parse(connector('github', 'metadata: { owner: o, repo: r }')).connectors.github.kind).toBe('github');
     expect(parse(connector('handbook', 'kind: github\nmetadata: { owner: o, repo: r }')).connectors.handbook.kind).toBe('github');
     expect(problemsOf(connector('docs', 'metadata: { path: ./docs }'))).toEqual([
-      "connectors.docs.kind: required when the connector's name is not a kind (local, github, notion, confluence)",
+      "connectors.docs.kind: required when the connector's name is not a kind (local, github, notion, confluence, git)",
     ]);
   });
 });
@@ -32,6 +32,35 @@ describe('local metadata', () => {
     ]);
     expect(problemsOf(connector('docs', 'kind: local\nmetadata: { path: ./docs, patterns: ["*.md"] }'))).toEqual([
       "connectors.docs.metadata.patterns.0: '*.md' is not a file extension (write it as .md)",
+    ]);
+  });
+});
+
+describe('git metadata', () => {
+  it('requires the remote URL and defaults the rest', () => {
+    expect(problemsOf(connector('docs', 'kind: git'))).toEqual([
+      'connectors.docs.metadata.url: required, the remote git fetches from (https://host/org/repo.git, ssh://…, git@host:org/repo.git or a path)',
+    ]);
+    expect(parse(connector('git', 'metadata: { url: "https://gitlab.com/org/handbook.git", docs_path: ./docs/ }')).connectors.git.metadata).toEqual({
+      url: 'https://gitlab.com/org/handbook.git',
+      branch: '',
+      docs_path: 'docs',
+      patterns: ['.md', '.mdx'],
+      max_file_bytes: 1_000_000,
+      timeout_seconds: 120,
+      reconcile_hours: 24,
+      max_deletion_share: 0.2,
+      clone_dir: '',
+    });
+  });
+
+  it('refuses a URL or branch that git would read as an option, and says which key a typo meant', () => {
+    expect(problemsOf(connector('git', 'metadata: { url: "--upload-pack=touch pwned" }'))).toEqual([
+      'connectors.git.metadata.url: a remote URL cannot start with \'-\', got "--upload-pack=touch pwned"',
+    ]);
+    expect(problemsOf(connector('git', 'metadata: { url: "https://h/r.git", branch: "-f" }'))).toEqual(["connectors.git.metadata.branch: '-f' is not a branch name"]);
+    expect(problemsOf(connector('git', 'metadata: { url: "https://h/r.git", doc_path: docs }'))).toEqual([
+      'connectors.git.metadata.doc_path: unknown key (did you mean docs_path?)',
     ]);
   });
 });

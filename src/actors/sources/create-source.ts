@@ -2,6 +2,7 @@ import { CONNECTOR_KINDS, type ConnectorConfig } from '../../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import { confluenceOptionsOf } from './confluence/confluence-options.ts';
 import type { DocumentSource } from './document-source.ts';
+import { gitOptionsOf } from './git/git-options.ts';
 import { githubOptionsOf } from './github/github-options.ts';
 import { lazySource } from './lazy-source.ts';
 import { LocalFolderSource } from './local/local-folder-source.ts';
@@ -26,6 +27,10 @@ export function createSource(name: string, kind: string, config: ConnectorConfig
   if (kind === 'confluence') {
     const options = confluenceOptionsOf(name, config);
     return lazySource(async () => new (await import('./confluence/confluence-source.ts')).ConfluenceSource(name, options, logger));
+  }
+  if (kind === 'git') {
+    const options = gitOptionsOf(name, config);
+    return lazySource(async () => new (await import('./git/git-source.ts')).GitSource(name, options, logger));
   }
   throw new Error(`connectors.${name}: unknown connector kind '${kind}' (one of ${CONNECTOR_KINDS.join(', ')})`);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fileExtensions, httpUrl, numberIn, optionalNumberIn, optionalText, requiredText } from '../../../config/config-fields.ts';
+import { fileExtensions, folderPath, httpUrl, numberIn, optionalNumberIn, optionalText, requiredText } from '../../../config/config-fields.ts';
 
 /** `metadata` of a GitHub connector (README, "connectors.<name>"). */
 export const githubMetadataSchema = z.strictObject({
@@ -8,7 +8,7 @@ export const githubMetadataSchema = z.strictObject({
   /** Repository name. Required. */
   repo: requiredText('required for a GitHub connector'),
   /** Folder of the documents inside the repository, without leading `./` or slashes. Default '' (the whole repository). */
-  docs_path: optionalText().transform((v) => v.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '')),
+  docs_path: folderPath(),
   /** Branch to follow. Default '' (the repository's default branch). */
   branch: optionalText(),
   /** File extensions that are documents. Default `[.md, .mdx]`. */

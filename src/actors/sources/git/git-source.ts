@@ -1,0 +1,162 @@
+import type { IngestionEvent } from '../../../model/ingestion-event.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
+import { judgeDeletions } from '../judge-deletions.ts';
+import { isSameScope } from '../same-scope.ts';
+import { isGitCommandError } from './git-command-error.ts';
+import { type GitCursor, type GitScope, readGitCursor } from './git-cursor.ts';
+import { type GitOptions, isGitDocumentPath } from './git-options.ts';
+import { GitRepository, type TreeBlob } from './git-repository.ts';
+
+/** What a poll found changed: paths to delete, and files to read and upsert. */
+interface Changes {
+  removed: string[];
+  upserted: Array<{ path: string; sha: string; size?: number }>;
+}
+
+/**
+ * A folder of any Git repository as a document source, through the `git` binary and no API. A poll fetches the tip of
+ * the branch (shallow, one branch); when it moved, diffs the last processed commit with it (renames are a delete of
+ * the old path and an upsert of the new), or, when the clone no longer holds that commit (a force push, a lost clone
+ * folder), diffs the tree with the documents held. A periodic reconcile lists the tree against them, with the
+ * mass-deletion guard.
+ */
+export class GitSource implements DocumentSource {
+  private readonly repository: GitRepository;
+  private readonly figures = { fetches: 0, skipped_too_large: 0, reconciliations: 0 };
+  private lastCheck: { last: string | null; guard: string; head: string | null } = { last: null, guard: 'not run yet', head: null };
+
+  constructor(
+    private readonly name: string,
+    private readonly options: GitOptions,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.repository = new GitRepository(options.cloneDir, options.url, options.timeoutMs);
+  }
+
+  async poll({ cursor, guard, signal }: PollRequest): Promise<PollResult> {
+    const previous = readGitCursor(cursor);
+    const now = this.now();
+    const { url, docsPath, extensions } = this.options;
+    // An unset branch keeps following the one resolved before, unless the remote itself changed.
+    const sameRemote = previous !== null && previous.scope.url === url;
+    const branch = this.options.branch ?? (sameRemote ? previous.scope.branch : await guard((s) => this.repository.defaultBranch(s ?? signal)));
+    const scope: GitScope = { url, branch, docsPath, patterns: extensions };
+    const head = await guard((s) => this.repository.fetch(branch, s ?? signal));
+    this.figures.fetches++;
+    this.lastCheck.head = head;
+    const inScope = previous !== null && isSameScope(previous.scope, scope);
+    const reconcileDue = inScope && now - Date.parse(previous.lastReconcile) >= this.options.reconcileMs;
+    const next = (blobs: Record<string, string>, lastReconcile: string): GitCursor => ({ version: 1, scope, head, blobs, lastReconcile });
+
+    if (!inScope || reconcileDue) {
+      // A new or unknown scope is backfilled, a due reconcile lists the tree; either way, documents held but not listed
+      // any more are deleted through the mass-deletion guard.
+      if (reconcileDue) this.figures.reconciliations++;
+      const held = previous?.blobs ?? {};
+      const listed = await this.documentsAt(head, signal);
+      const judgement = judgeDeletions(Object.keys(held), new Set(listed.keys()), this.options.maxDeletionShare);
+      this.lastCheck = { last: new Date(now).toISOString(), guard: judgement.report, head };
+      if (judgement.tripped) this.logger.warn('git: too many documents missing at once, nothing deleted', { connector: this.name, guard: judgement.report });
+      const changes: Changes = {
+        removed: judgement.tripped ? [] : judgement.missing,
+        upserted: [...listed].filter(([path, blob]) => !inScope || held[path] !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
+      };
+      const kept = judgement.tripped ? Object.fromEntries(judgement.missing.map((p) => [p, held[p]!])) : {};
+      const blobs = { ...kept, ...Object.fromEntries([...listed].map(([path, blob]) => [path, blob.sha])) };
+      return { events: await this.eventsOf(changes, head, signal), nextCursor: next(blobs, new Date(now).toISOString()) };
+    }
+    if (head === previous.head) return { events: [], nextCursor: cursor };
+
+    const changes = (await this.repository.hasCommit(previous.head, signal)) ? await this.diff(previous.head, head, signal) : await this.treeDiff(previous, head, signal);
+    const blobs = { ...previous.blobs };
+    for (const path of changes.removed) delete blobs[path];
+    for (const file of changes.upserted) blobs[file.path] = file.sha;
+    return { events: await this.eventsOf(changes, head, signal), nextCursor: next(blobs, previous.lastReconcile) };
+  }
+
+  isOutage(error: unknown): boolean {
+    // A remote that refused (no such repository or branch, no access) answered; a timeout or a network failure did not.
+    return !isGitCommandError(error) || error.retryable;
+  }
+
+  health(): Record<string, unknown> {
+    return {
+      remote: redactedUrl(this.options.url),
+      branch: this.options.branch ?? '(remote default)',
+      docs_path: this.options.docsPath,
+      head: this.lastCheck.head,
+      ...this.figures,
+      last_reconcile: this.lastCheck.last,
+      deletion_guard: this.lastCheck.guard,
+    };
+  }
+
+  /** The documents of the tree at `commit`. */
+  private async documentsAt(commit: string, signal: AbortSignal): Promise<Map<string, TreeBlob>> {
+    const files = await this.repository.listTree(commit, this.options.docsPath, signal);
+    return new Map([...files].filter(([path]) => isGitDocumentPath(this.options, path)));
+  }
+
+  /** The documents changed between two commits the clone holds. */
+  private async diff(from: string, to: string, signal: AbortSignal): Promise<Changes> {
+    const changed = await this.repository.diff(from, to, this.options.docsPath, signal);
+    const removed = changed.flatMap((c) => (c.status === 'deleted' ? [c.path] : c.status === 'renamed' ? [c.from] : []));
+    const upsertPaths = new Set(changed.filter((c) => c.status !== 'deleted').map((c) => c.path));
+    // The blob ids come from the new tree: one listing instead of one call per file.
+    const tree = upsertPaths.size === 0 ? new Map<string, TreeBlob>() : await this.documentsAt(to, signal);
+    return {
+      removed: removed.filter((path) => isGitDocumentPath(this.options, path)),
+      upserted: [...upsertPaths].flatMap((path) => {
+        const blob = tree.get(path);
+        return blob ? [{ path, ...blob }] : [];
+      }),
+    };
+  }
+
+  /** The documents at `head` against those held, when the last processed commit is gone from the clone. */
+  private async treeDiff(previous: GitCursor, head: string, signal: AbortSignal): Promise<Changes> {
+    this.figures.reconciliations++;
+    const listed = await this.documentsAt(head, signal);
+    return {
+      removed: Object.keys(previous.blobs).filter((path) => !listed.has(path)),
+      upserted: [...listed].filter(([path, blob]) => previous.blobs[path] !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
+    };
+  }
+
+  private async eventsOf(changes: Changes, commit: string, signal: AbortSignal): Promise<IngestionEvent[]> {
+    const updatedAt = new Date(this.now()).toISOString();
+    const events: IngestionEvent[] = changes.removed.map((path) => ({
+      id: `${this.name}:${path}@deleted@${commit}`,
+      source: this.name,
+      kind: 'delete',
+      docId: `${this.name}:${path}`,
+      path,
+      updatedAt,
+    }));
+    for (const file of changes.upserted) {
+      if (file.size !== undefined && file.size > this.options.maxFileBytes) {
+        this.figures.skipped_too_large++;
+        this.logger.warn('document skipped: larger than metadata.max_file_bytes', { connector: this.name, path: file.path, size: file.size });
+        continue;
+      }
+      events.push({
+        // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
+        id: `${this.name}:${file.path}@${file.sha}@${commit}`,
+        source: this.name,
+        kind: 'upsert',
+        docId: `${this.name}:${file.path}`,
+        path: file.path,
+        content: (await this.repository.readBlob(file.sha, signal)).toString('utf8'),
+        updatedAt,
+      });
+    }
+    return events;
+  }
+}
+
+/** The remote as health shows it: without a password or token in its user part. */
+function redactedUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
+}

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { GitCommandError } from './git-command-error.ts';
+import { isPermanentGitFailure } from './permanent-git-failure.ts';
+
+/** How one `git` command runs. */
+export interface RunGitOptions {
+  /** The repository to run in (`git -C`); none for commands that take a URL only (`ls-remote`). */
+  cwd?: string;
+  /** Killed after this many ms. */
+  timeoutMs: number;
+  /** Killed when aborted (the poll was abandoned). */
+  signal: AbortSignal;
+  /** Largest output kept, in bytes; more fails the command. Default 64 MB. */
+  maxOutputBytes?: number;
+}
+
+/**
+ * Runs the `git` binary with `args`, without a shell (no word splitting or expansion of anything a config holds), and
+ * returns its standard output as bytes. Never prompts: a remote asking for credentials fails at once.
+ */
+export function runGit(args: string[], options: RunGitOptions): Promise<Buffer> {
+  const { cwd, timeoutMs, signal, maxOutputBytes = 64 * 1024 * 1024 } = options;
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' };
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      cwd === undefined ? args : ['-C', cwd, ...args],
+      { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: maxOutputBytes, env, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const command = args.find((a) => !a.startsWith('-')) ?? 'git';
+        const output = stderr.toString('utf8');
+        // git's first `fatal:` line names the problem; the hints after it are the same for every failure.
+        const said = (/^fatal: .*$/m.exec(output)?.[0] ?? output.trim().split('\n').at(-1) ?? '').slice(0, 500);
+        if (signal.aborted) return reject(new GitCommandError(command, `git ${command} aborted: the poll was abandoned`, true, { cause: error }));
+        if ((error as { killed?: boolean }).killed) {
+          return reject(new GitCommandError(command, `git ${command} did not finish within ${timeoutMs} ms`, true, { cause: error }));
+        }
+        reject(new GitCommandError(command, `git ${command} failed: ${said || error.message}`, !isPermanentGitFailure(output), { cause: error }));
+      },
+    );
+  });
+}
