@@ -13,6 +13,7 @@ import { resolveRunOptions } from '../config/run-options.ts';
 import type { InletConfig } from '../config/schema.ts';
 import { createApp } from '../http/create-app.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
+import { securityWarningOf } from './security-warning.ts';
 
 /** What `serve` runs with. */
 export interface ServeOptions {
@@ -43,11 +44,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger({ level: config.log.level, secrets });
   const scrub = createSecretScrubber(secrets);
   const { host, admin_token: adminToken, read_token: readToken } = config.server;
-  if (role === 'serve' && !isLoopback(host) && !adminToken && !readToken) {
-    logger.warn(
-      `SECURITY: listening on ${host} (beyond loopback) with no server.admin_token or server.read_token: search, health details, queue and breaker operations answer nobody until you set them (INLET_ADMIN_TOKEN, INLET_READ_TOKEN); see SECURITY.md`,
-    );
-  }
+  const warning = role === 'serve' ? securityWarningOf(config.server) : undefined;
+  if (warning) logger.warn(warning);
   let manager: ConnectorManager | undefined;
   let inspector: RunningInspector | undefined;
   if (run.inspect) {
