@@ -11,7 +11,7 @@ export const gitMetadataSchema = z.strictObject({
     .refine((url) => url.trim() !== '', REMOTE_URL)
     .refine((url) => !url.startsWith('-'), { error: (issue) => `a remote URL cannot start with '-', got ${shown(issue.input)}` })
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
-    .refine((url) => !/[\s\u0000-\u001f]/.test(url), { error: (issue) => `a remote URL has no spaces or control characters, got ${shown(issue.input)}` }),
+    .refine((url) => !/[\u0000-\u001f\u007f]/.test(url), { error: (issue) => `a remote URL has no control characters, got ${shown(issue.input)}` }),
   /** Branch to follow. Default '' (the remote's default branch, as its HEAD names it). */
   branch: optionalText().refine((b) => b === '' || isBranchName(b), { error: (issue) => `'${String(issue.input)}' is not a branch name` }),
   /** Folder of the documents inside the repository, without leading `./` or slashes. Default '' (the whole repository). */

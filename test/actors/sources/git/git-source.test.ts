@@ -130,6 +130,13 @@ describe('Git source', () => {
     expect(Object.keys(c.cursor.blobs as object)).toEqual(expect.arrayContaining(Object.keys(invented)));
   });
 
+  it('shows the remote in health without the credentials its URL may carry', () => {
+    remote = createGitRemote({ 'docs/a.md': 'a' });
+    const source = connector(remote).configure({ url: 'https://user:glpat-secret@gitlab.example.com/org/handbook.git' });
+    expect(source.health()).toMatchObject({ remote: 'https://***@gitlab.example.com/org/handbook.git', branch: '(remote default)' });
+    expect(JSON.stringify(source.health())).not.toContain('glpat-secret');
+  });
+
   it('refuses a remote that does not exist as a permanent failure, not an outage', async () => {
     remote = createGitRemote({ 'docs/a.md': 'a' });
     const c = connector(remote);
