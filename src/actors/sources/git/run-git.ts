@@ -20,11 +20,15 @@ export interface RunGitOptions {
  */
 export function runGit(args: string[], options: RunGitOptions): Promise<Buffer> {
   const { cwd, timeoutMs, signal, maxOutputBytes = 64 * 1024 * 1024 } = options;
+  // The environment passes through (PATH, HOME, proxies, the SSH agent); only what makes git non-interactive and its
+  // messages classifiable (English) is added. No setting of inlet is read from it.
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' };
+  // `ext::` runs a command of the URL's choosing; git refuses it by default, and a user's global config must not re-allow it.
+  const hardened = ['-c', 'protocol.ext.allow=never', ...(cwd === undefined ? [] : ['-C', cwd])];
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      cwd === undefined ? args : ['-C', cwd, ...args],
+      [...hardened, ...args],
       { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: maxOutputBytes, env, windowsHide: true },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
