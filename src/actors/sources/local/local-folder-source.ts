@@ -13,6 +13,11 @@ interface FileMark {
   mtimeMs: number;
   size: number;
   hash: string;
+  /**
+   * Inode change time: a rename, copy or restore sets it, and nothing can set it back, so it tells apart two
+   * appearances of the same content and mtime at one path (absent in cursors written before it was kept).
+   */
+  ctimeMs?: number;
 }
 
 /** What a local cursor was read from: another folder or other patterns is a new scope (issue 11). */
@@ -152,7 +157,7 @@ export class LocalFolderSource implements DocumentSource {
       if (before && before.mtimeMs === info.mtimeMs && before.size === info.size) return { mark: before };
       const content = await readFile(full, { encoding: 'utf8', signal });
       const hash = createHash('sha256').update(content).digest('hex');
-      return { mark: { mtimeMs: info.mtimeMs, size: info.size, hash }, content };
+      return { mark: { mtimeMs: info.mtimeMs, size: info.size, hash, ctimeMs: info.ctimeMs }, content };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -162,8 +167,9 @@ export class LocalFolderSource implements DocumentSource {
   private upsert(path: string, mark: FileMark, content: string | undefined): IngestionEvent {
     const { name } = this.options;
     return {
-      // The mtime is part of the id so that restoring a deleted file with the same content is not a duplicate.
-      id: `${name}:${path}@${mark.hash.slice(0, 16)}@${mark.mtimeMs}`,
+      // mtime and ctime are part of the id so that restoring a deleted file with the same content is not a duplicate,
+      // even with its mtime kept (a rename away and back, `cp -p`): the queue drops a repeated id for days.
+      id: `${name}:${path}@${mark.hash.slice(0, 16)}@${mark.mtimeMs}${idSuffix(mark)}`,
       source: name,
       kind: 'upsert',
       docId: `${name}:${path}`,
@@ -176,7 +182,7 @@ export class LocalFolderSource implements DocumentSource {
   private remove(path: string, before: FileMark): IngestionEvent {
     const { name } = this.options;
     return {
-      id: `${name}:${path}@deleted@${before.hash.slice(0, 16)}@${before.mtimeMs}`,
+      id: `${name}:${path}@deleted@${before.hash.slice(0, 16)}@${before.mtimeMs}${idSuffix(before)}`,
       source: name,
       kind: 'delete',
       docId: `${name}:${path}`,
@@ -184,6 +190,11 @@ export class LocalFolderSource implements DocumentSource {
       updatedAt: new Date((this.options.now ?? Date.now)()).toISOString(),
     };
   }
+}
+
+/** The ctime part of an event id; empty for a mark from a cursor written before ctimes were kept. */
+function idSuffix(mark: FileMark): string {
+  return mark.ctimeMs === undefined ? '' : `@${mark.ctimeMs}`;
 }
 
 /** The cursor as saved, or null when there is none; a cursor without a version predates scopes (unknown scope). */
