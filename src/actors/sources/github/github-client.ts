@@ -1,7 +1,10 @@
 import { Octokit } from 'octokit';
-import { RateLimitedError, SourcePermanentError } from '../source-errors.ts';
+import { RequestPacer } from '../http/request-pacer.ts';
+import { SourceHttpClient } from '../http/source-http-client.ts';
+import { RateLimitedError } from '../source-errors.ts';
+import { classifyGithubFailure } from './github-errors.ts';
 import type { GithubOptions } from './github-options.ts';
-import { type RateLimitBudget, rateLimitPauseMs, updateBudget } from './github-rate-limit.ts';
+import { type RateLimitBudget, updateBudget } from './github-rate-limit.ts';
 
 /** One entry of a git tree. */
 export interface TreeEntry {
@@ -25,24 +28,36 @@ export type HeadAnswer = { notModified: true } | { notModified: false; sha: stri
 /** The compare answer, or `missing` when the base commit is gone (a force push). */
 export type CompareAnswer = { missing: true } | { missing: false; files: ComparedFile[] };
 
-type Headers = Record<string, string | number | undefined>;
-
 /**
- * The few GitHub REST calls the connector makes, through octokit with its own retry and throttling switched off:
- * the connector decides about retries (its statechart) and rate limits (this client) itself. Every answer's
- * `x-ratelimit-*` headers update the budget; once it is under the reserve, calls wait for the reset instead.
+ * The few GitHub REST calls the connector makes, through octokit with its own retry and throttling switched off,
+ * wrapped (not replaced) by the sources' HTTP client: timeout, abort, classification, counters. The connector
+ * decides about retries (its statechart) and rate limits (this client) itself. Every answer's `x-ratelimit-*`
+ * headers update the budget; once it is under the reserve, calls wait for the reset instead.
  */
 export class GithubClient {
   private readonly octokit: Octokit;
+  readonly http: SourceHttpClient;
   private budgetState: RateLimitBudget = { limit: null, remaining: null, resetAt: null };
-  /** Requests sent, and answers that did not count against the budget (304). */
-  readonly counters = { requests: 0, notModified: 0 };
+  /** Answers that did not count against the budget (304). */
+  readonly counters = { notModified: 0 };
 
   constructor(
     private readonly connector: string,
     private readonly options: GithubOptions,
     private readonly now: () => number = Date.now,
   ) {
+    const classify = classifyGithubFailure(`${options.owner}/${options.repo}`, now);
+    this.http = new SourceHttpClient({
+      connector,
+      timeoutMs: options.requestTimeoutMs,
+      // GitHub's budget is kept below (the reserve), not paced: the pacer only counts and records the headers.
+      pacer: new RequestPacer({}),
+      classify: (failure) => {
+        this.budgetState = updateBudget(this.budgetState, failure.headers);
+        return classify(failure);
+      },
+      now,
+    });
     this.octokit = new Octokit({
       baseUrl: options.apiUrl,
       auth: options.token || undefined,
@@ -107,47 +122,10 @@ export class GithubClient {
     if (remaining !== null && resetAt !== null && remaining < this.options.rateLimitReserve && resetAt > now) {
       throw new RateLimitedError(this.connector, resetAt - now, `${remaining} requests left, under the reserve of ${this.options.rateLimitReserve}`);
     }
-    this.counters.requests++;
-    try {
-      const response = await this.octokit.request(route, {
-        owner: this.options.owner,
-        repo: this.options.repo,
-        ...params,
-        headers,
-        request: { signal: withTimeout(signal, this.options.requestTimeoutMs) },
-      });
-      this.budgetState = updateBudget(this.budgetState, response.headers as Headers);
-      return response;
-    } catch (error) {
-      throw this.classify(error);
-    }
+    const response = await this.http.call(signal, (s) =>
+      this.octokit.request(route, { owner: this.options.owner, repo: this.options.repo, ...params, headers, request: { signal: s } }),
+    );
+    this.budgetState = updateBudget(this.budgetState, response.headers);
+    return response;
   }
-
-  /** Decides here whether a failure is a rate limit, permanent, or an outage (anything else, counted by the breaker). */
-  private classify(error: unknown): unknown {
-    const status = (error as { status?: number }).status;
-    const headers = (error as { response?: { headers?: Headers } }).response?.headers;
-    this.budgetState = updateBudget(this.budgetState, headers);
-    if (status === undefined || status === 304 || status >= 500) return error;
-    const message = (error as Error).message ?? '';
-    const pause = rateLimitPauseMs(status, headers, message, this.now());
-    if (pause !== null) return new RateLimitedError(this.connector, pause, `HTTP ${status}: ${message}`);
-    if (status === 401) return new SourcePermanentError(this.connector, 401, `GitHub rejected the token (401 ${message}): check GITHUB_TOKEN`);
-    if (status === 403) return new SourcePermanentError(this.connector, 403, `GitHub refused access (403 ${message}): the token needs read access to ${this.repoName}`);
-    // GitHub answers an unknown ref with 422 ("No commit found for SHA") and an unknown repository with 404.
-    if (status === 404 || status === 422) {
-      return new SourcePermanentError(this.connector, status, `GitHub answered ${status} for ${this.repoName}: check metadata.owner, metadata.repo and metadata.branch, and that the token can read the repository`);
-    }
-    return error;
-  }
-
-  private get repoName(): string {
-    return `${this.options.owner}/${this.options.repo}`;
-  }
-}
-
-/** The request's signal: aborted by the caller's signal, if any, or after `timeoutMs`. */
-function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }

@@ -1,7 +1,6 @@
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { DocumentSource, GuardedCall, PollRequest, PollResult } from '../document-source.ts';
-import { isRateLimitedError, isSourcePermanentError } from '../source-errors.ts';
 import { GithubClient } from './github-client.ts';
 import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
 import { type DocumentBlobs, listDocuments } from './list-documents.ts';
@@ -79,8 +78,7 @@ export class GithubSource implements DocumentSource {
   }
 
   isOutage(error: unknown): boolean {
-    // Rate limits and permanent answers (401, 403, 404) mean GitHub is up; network errors, timeouts and 5xx do not.
-    return !isRateLimitedError(error) && !isSourcePermanentError(error) && ((error as { status?: number }).status ?? 500) >= 500;
+    return this.client.http.isOutage(error);
   }
 
   health(): Record<string, unknown> {
@@ -91,7 +89,8 @@ export class GithubSource implements DocumentSource {
       authenticated: this.options.token !== '',
       ...(this.options.token ? {} : { note: 'no GITHUB_TOKEN: anonymous limit of 60 requests per hour' }),
       rate_limit: { limit, remaining, reset: resetAt === null ? null : new Date(resetAt).toISOString() },
-      requests: this.client.counters.requests,
+      requests: this.client.http.requests,
+      rate_limited: this.client.http.counters.rate_limited,
       not_modified: this.client.counters.notModified,
       ...this.figures,
       last_reconcile: this.lastCheck.last,

@@ -101,6 +101,11 @@ export class SourceHttpClient {
     return typeof status !== 'number' || status >= 500;
   }
 
+  /** Requests sent so far. */
+  get requests(): number {
+    return this.options.pacer.figures.requests;
+  }
+
   /** The pacer's and the counters' figures, for health. */
   health(): Record<string, unknown> {
     const { requestsPerSecond } = this.options.pacer.options;
