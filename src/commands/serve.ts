@@ -70,8 +70,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await manager.start();
   let server: Server | undefined;
+  // Refused requests and connections from anonymous clients: counted, one line per cause per minute.
+  const refusals = createRateLimitedLog(logger);
   if (role === 'serve') {
-    const refusals = createRateLimitedLog(logger);
     const app = createApp({
       manager,
       logger,
@@ -109,6 +110,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await closed;
     redis?.disconnect();
     await inspector?.stop();
+    refusals.flush();
     logger.info('stopped');
     process.exit(0);
   };
