@@ -25,9 +25,12 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * holding a quote, a backslash or a control character is found as it is, not as JSON escapes it.
  */
 export function createSecretScrubber(secrets: readonly string[]): SecretScrubber {
-  // Longest first, so a secret that contains another is masked whole.
-  const values = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  const long = values.filter((s) => s.length >= WHOLE_WORD_BELOW);
+  const values = [...new Set(secrets.filter((s) => s.length > 0))];
+  // Each secret as written, as JSON escapes it (an upstream's JSON body quoted in an error message) and as a URL
+  // carries it (a query string in a request error). Longest first, so a secret that contains another is masked whole.
+  const long = [...new Set(values.filter((s) => s.length >= WHOLE_WORD_BELOW).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]))].sort(
+    (a, b) => b.length - a.length,
+  );
   const short = values.filter((s) => s.length < WHOLE_WORD_BELOW).map((s) => new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(s)}(?![A-Za-z0-9])`, 'g'));
   return (text) => {
     let out = text;

@@ -9,6 +9,13 @@ function capture(options: { level?: LogLevel; secrets?: string[] } = {}) {
 }
 
 const TOKEN = 'ghp_S3cr3tT0kenValue1234';
+
+/** Every string in a parsed line, at any depth. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}
 const HOOK_SECRET = 'hook-secret-"quoted"\\value';
 
 describe('createLogger', () => {
@@ -107,26 +114,29 @@ describe('createLogger', () => {
   });
 
   it('masks secrets holding quotes, backslashes, control characters, and short ones, wherever they are written', () => {
-    // Issue 13: masking the finished JSON line missed all four of these.
+    // Issue 13: masking the finished JSON line missed these, e.g. inside an upstream's JSON body quoted in an error.
     const odd = ['quo"te-secret', 'back\\slash-secret', 'tab\tsecret', 'abc'];
     const { logger, raw, lines } = capture({ secrets: odd });
     for (const secret of odd) {
-      const error = new Error(`upstream said: token ${secret} rejected`, { cause: new Error(`echo ${secret}`) });
+      const body = JSON.stringify({ message: 'Bad credentials', token: secret });
+      const error = new Error(`upstream said ${body}: token ${secret} rejected`, { cause: new Error(`GET /x?key=${encodeURIComponent(secret)}`) });
       logger.error(`poll failed for ${secret}`, { error, detail: `value=${secret};`, nested: { list: [secret] } });
     }
     expect(raw).toHaveLength(odd.length);
-    for (const [i, line] of lines().entries()) {
-      const text = JSON.stringify(line);
-      for (const secret of odd) {
-        expect(raw[i]).not.toContain(JSON.stringify(secret).slice(1, -1));
-        expect(JSON.stringify(Object.values(line))).not.toContain(JSON.stringify(secret).slice(1, -1));
+    for (const line of lines()) {
+      for (const text of stringsOf(line)) {
+        for (const secret of odd) {
+          for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+            if (secret.length < 4) expect(text).not.toMatch(new RegExp(`(?<![A-Za-z0-9])${form}(?![A-Za-z0-9])`));
+            else expect(text).not.toContain(form);
+          }
+        }
       }
       expect(line.message).toBe(`poll failed for ${REDACTED}`);
       expect(line.detail).toBe(`value=${REDACTED};`);
       expect(line.nested).toEqual({ list: [REDACTED] });
-      expect((line.error as { message: string }).message).toBe(`upstream said: token ${REDACTED} rejected`);
-      expect((line.error as { cause: { message: string } }).cause.message).toBe(`echo ${REDACTED}`);
-      expect(text).toContain(REDACTED);
+      expect((line.error as { message: string }).message).toBe(`upstream said {"message":"Bad credentials","token":"${REDACTED}"}: token ${REDACTED} rejected`);
+      expect((line.error as { cause: { message: string } }).cause.message).toBe(`GET /x?key=${REDACTED}`);
     }
   });
 
