@@ -83,7 +83,12 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
     for (let p = page.parentId; p !== undefined && chain.length < 50; p = pages.get(p)?.parentId) chain.unshift(p);
     return chain;
   };
-  const sorted = () => [...pages.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  // Sorted once per change, not per request: a 100,000-page site is listed in hundreds of requests (bench).
+  let byId: FakeConfluencePage[] | null = null;
+  const sorted = () => {
+    byId ??= [...pages.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    return byId;
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -170,6 +175,7 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
       if (!spaces.has(key)) spaces.set(key, String(++counter));
     },
     addPage(input) {
+      byId = null;
       fake.addSpace(input.space);
       const id = input.id ?? String(++counter);
       const storage = input.storage ?? `<p>${input.title}</p>`;
@@ -184,6 +190,7 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
       pages.get(id)!.status = 'trashed';
     },
     removePage(id) {
+      byId = null;
       pages.delete(id);
     },
     failNext(count, status, headers = {}) {
