@@ -8,11 +8,11 @@ export function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Seconds (fractions allowed), above 0. */
-export const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+/** Seconds (fractions allowed), above 0, `fallback` when left out. */
+export const seconds = (fallback: number) => numberIn(fallback, { above: true });
 
-/** A whole number above 0. */
-export const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A whole number of at least `min` (default 1), `fallback` when left out. */
+export const count = (fallback: number, min = 1) => numberIn(fallback, { min, whole: true });
 
 /** `true` or `false` (also as the strings an `${VAR}` gives); anything else says what it got. */
 export const flag = (fallback: boolean) =>
@@ -21,11 +21,12 @@ export const flag = (fallback: boolean) =>
     .transform((v) => v === true || v === 'true')
     .default(fallback);
 
-/** Bounds of `numberIn`: at least `min` (above it with `above`), at most `max`. */
+/** Bounds of `numberIn`: at least `min` (above it with `above`), at most `max`, a whole number with `whole`. */
 export interface NumberBounds {
   min?: number;
   max?: number;
   above?: boolean;
+  whole?: boolean;
 }
 
 /** A number (YAML number or numeric string) within bounds, `fallback` when left out. */
@@ -34,16 +35,16 @@ export function numberIn(fallback: number, bounds: NumberBounds = {}) {
 }
 
 /** A number within bounds, undefined when left out. */
-export function optionalNumberIn({ min = 0, max = Number.POSITIVE_INFINITY, above = false }: NumberBounds = {}) {
+export function optionalNumberIn({ min = 0, max = Number.POSITIVE_INFINITY, above = false, whole = false }: NumberBounds = {}) {
   const range = max < Number.POSITIVE_INFINITY ? `${above ? 'above' : 'from'} ${min} ${above ? 'and at most' : 'to'} ${max}` : `${above ? 'above' : 'of at least'} ${min}`;
-  const problem = (input: unknown) => `expected a number ${range}, got ${shown(input)}`;
+  const problem = (input: unknown) => `expected ${whole ? 'a whole number' : 'a number'} ${range}, got ${shown(input)}`;
   return z
     .unknown()
     .optional()
     .transform((input, ctx) => {
       if (input === undefined || input === null) return undefined;
       const value = typeof input === 'string' && input.trim() !== '' ? Number(input) : input;
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (above && value === min)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (above && value === min) || (whole && !Number.isInteger(value))) {
         ctx.addIssue({ code: 'custom', message: problem(input), input });
         return z.NEVER;
       }

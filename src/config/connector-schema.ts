@@ -26,7 +26,7 @@ export const connectorSchema = z.strictObject({
   /** Events per enqueue batch. Default 50. */
   batch_size: count(50),
   /** Retries of a failed poll before waiting for the next interval. Default 3. */
-  max_retries: z.coerce.number().int().min(0).default(3),
+  max_retries: count(3, 0),
   /** First retry delay in seconds; each retry waits a random time up to twice the previous ceiling. Default 2.0. */
   backoff_base_seconds: seconds(2),
   /** Guard the source's API with a circuit breaker. Default true. */

@@ -171,3 +171,18 @@ describe('a disabled connector', () => {
     ]);
   });
 });
+
+describe('connector numbers', () => {
+  it('say what they expected and what they got, like the metadata numbers', () => {
+    expect(problemsOf(connector('docs', 'kind: local\npoll_interval_seconds: soon\nbatch_size: 2.5\nmax_retries: -1\nmetadata: { path: ./docs }'))).toEqual([
+      'connectors.docs.poll_interval_seconds: expected a number above 0, got "soon"',
+      'connectors.docs.batch_size: expected a whole number of at least 1, got 2.5',
+      'connectors.docs.max_retries: expected a whole number of at least 0, got -1',
+    ]);
+    expect(parse(connector('docs', 'kind: local\npoll_interval_seconds: "0.5"\nmax_retries: 0\nmetadata: { path: ./docs }')).connectors.docs).toMatchObject({
+      poll_interval_seconds: 0.5,
+      max_retries: 0,
+      batch_size: 50,
+    });
+  });
+});
