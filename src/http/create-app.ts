@@ -66,7 +66,10 @@ export function createApp(deps: AppDeps): Koa {
     // Load balancers read the status code: only a queue outage takes the instance out.
     ctx.status = report.status === 'unhealthy' ? 503 : 200;
     // The details name sources and carry upstream error text: readers get the runbook's shape, anyone else the status.
-    ctx.body = grantsRole(access.grantOf(ctx), 'reader') ? redactHealthReport(report, scrub) : { status: report.status };
+    // Without tokens, a direct local caller gets them on any bind too, so the runbook's `curl localhost:8000/webhooks/health`
+    // works on the default 0.0.0.0; they are scrubbed of secrets either way.
+    const details = grantsRole(access.grantOf(ctx), 'reader') || access.isDirectLocal(ctx);
+    ctx.body = details ? redactHealthReport(report, scrub) : { status: report.status };
   });
 
   // Liveness: the process answers. Readiness: the queue is reachable (the same rule as health's 503).

@@ -224,6 +224,15 @@ describe('health, liveness and readiness', () => {
     expect(body.reasons[0]).toBe('connector docs is degraded: 401 for [redacted]');
   });
 
+  it('without tokens, shows a direct local caller the details on any bind, and a proxied one only the status', async () => {
+    const { call } = await start({ bindHost: '0.0.0.0' });
+    expect(Object.keys(await (await call('/webhooks/health')).json())).toEqual(['status', 'connectors', 'queue', 'workers', 'reasons']);
+    expect(await (await call('/webhooks/health', { headers: { 'x-real-ip': '203.0.113.7' } })).json()).toEqual({ status: 'healthy' });
+    await new Promise((resolve) => server?.close(resolve));
+    const withToken = await start({ bindHost: '127.0.0.1', adminToken: ADMIN });
+    expect(await (await withToken.call('/webhooks/health')).json()).toEqual({ status: 'healthy' });
+  });
+
   it('answers /livez and /readyz to anyone, /readyz 503 when the queue is unreachable', async () => {
     const healthy = await start({ adminToken: ADMIN });
     expect(await (await healthy.call('/livez')).json()).toEqual({ status: 'ok' });
