@@ -4,6 +4,11 @@ export interface Embedder {
   readonly model: string;
   /** Vector length. */
   readonly dimension: number;
+  /**
+   * Longest text the model takes, in cl100k_base tokens (the chunker's unit; for a model with another tokenizer, a
+   * figure that stays under its limit). Chunks are cut to fit, so no text is refused or silently truncated.
+   */
+  readonly maxInputTokens: number;
   /** One unit-length vector per text, in order. */
   embed(texts: string[]): Promise<Float32Array[]>;
 }

@@ -11,12 +11,19 @@ export interface HashedEmbedderOptions {
 }
 
 /**
+ * The hashed embedder has no context window (it reads any length in linear time); it claims OpenAI's 8,191 so offline
+ * runs and tests chunk exactly as the default cloud model would.
+ */
+const HASHED_MAX_INPUT_TOKENS = 8191;
+
+/**
  * Offline, deterministic embedder: lower-cased word tokens and token bigrams hashed (FNV-1a, 32 bit) into
  * signed buckets, then L2-normalised. Texts sharing words land close; it knows no synonyms.
  */
 export class HashedEmbedder implements Embedder {
   readonly model: string;
   readonly dimension: number;
+  readonly maxInputTokens = HASHED_MAX_INPUT_TOKENS;
 
   constructor(options: HashedEmbedderOptions = {}) {
     const dimension = options.dimension ?? 384;

@@ -1,10 +1,13 @@
 import type { Embedder } from './embedder.ts';
+import { maxInputTokensOf } from './model-input-limits.ts';
 import { createOpenAiEmbeddingsCall, type OpenAiEmbeddingsCall, type OpenAiEmbeddingsCallOptions } from './openai-embeddings-call.ts';
 
 /** Options of `OpenAiEmbedder`: the endpoint and retry settings, plus batching. */
 export interface OpenAiEmbedderOptions extends OpenAiEmbeddingsCallOptions {
   /** Texts per request. Default 64. */
   batchSize?: number;
+  /** Longest input in cl100k_base tokens; default the model's known limit (`maxInputTokensOf`). */
+  maxInputTokens?: number;
 }
 
 /** Embedded once by `create` to learn the model's vector length. */
@@ -25,6 +28,7 @@ export class OpenAiEmbedder implements Embedder {
     /** Vector length, learned from the probe. */
     readonly dimension: number,
     private readonly batchSize: number,
+    readonly maxInputTokens: number,
   ) {
     this.model = model;
   }
@@ -34,9 +38,11 @@ export class OpenAiEmbedder implements Embedder {
     if (!options.model) throw new Error('embedder model is required (e.g. text-embedding-3-small or nomic-embed-text)');
     const batchSize = options.batchSize ?? 64;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const maxInputTokens = options.maxInputTokens ?? maxInputTokensOf(options.model);
+    if (!Number.isInteger(maxInputTokens) || maxInputTokens < 16) throw new RangeError(`maxInputTokens must be an integer of at least 16, got ${maxInputTokens}`);
     const request = createOpenAiEmbeddingsCall(options);
     const [probe] = await request.call([PROBE]);
-    return new OpenAiEmbedder(request, options.model, probe.length, batchSize);
+    return new OpenAiEmbedder(request, options.model, probe.length, batchSize, maxInputTokens);
   }
 
   /** One unit-length vector per text, in order (all zeros where the model returns a zero vector). */

@@ -1,5 +1,9 @@
-import { classifyLines, type MarkdownLine } from './classify-lines.ts';
-import { parseHeading } from './parse-heading.ts';
+import type { Root, RootContent } from 'mdast';
+import { countTokens, estimateTokens, fitsTokens } from './count-tokens.ts';
+import type { Heading } from './parse-markdown.ts';
+import { plainTextOf } from './plain-text-of.ts';
+import { readMarkdownTree } from './read-markdown-tree.ts';
+import { type ChunkUnit, unitsOf } from './split-block.ts';
 
 /** A heading-delimited piece of a document, before it gets ids. */
 export interface MarkdownChunk {
@@ -7,103 +11,123 @@ export interface MarkdownChunk {
   index: number;
   /** Heading path of the section, outermost first, joined by ` > ` ("Install > Linux"); '' before the first heading. */
   heading: string;
-  /** Section text without its heading line, trimmed; never longer than `maxChars`. */
+  /** The section's Markdown without its heading line, trimmed. */
   text: string;
+  /**
+   * What to embed: the breadcrumb (the document title, unless the headings start with it, then the heading path:
+   * "Guide > Install > Linux"), a blank line, and `text`. At most `maxTokens` tokens: sections that never name their
+   * topic are still found by it.
+   */
+  retrievalText: string;
 }
 
 /** Options for `chunkMarkdown`. */
 export interface ChunkOptions {
-  /** Largest chunk text, in UTF-16 code units (JavaScript string length). */
-  maxChars: number;
+  /** Hard cap of a chunk's `retrievalText`, in cl100k_base tokens: the embedder's input limit. */
+  maxTokens: number;
+  /**
+   * Size aimed at, in tokens: prose is packed up to it; a table or code block may exceed it, up to `maxTokens`, to
+   * stay whole. Default the smaller of 512 and `maxTokens`, a common retrieval chunk size.
+   */
+  targetTokens?: number;
+  /** Document title, the breadcrumb's first step. */
+  title?: string;
 }
 
+/** Default `targetTokens`: about the 2,000 characters of English the chunker aimed at before it counted tokens. */
+export const DEFAULT_TARGET_TOKENS = 512;
 const HEADING_SEPARATOR = ' > ';
+/** Estimated tokens of the blank line between packed blocks. */
+const BLOCK_JOIN_TOKENS = 2;
+/** Slack for a token merging across the breadcrumb's blank line. */
+const BREADCRUMB_MARGIN_TOKENS = 2;
+
+/** Chunks Markdown text; the same as `chunkMarkdownTree` on a tree read without MDX. */
+export function chunkMarkdown(markdown: string, options: ChunkOptions): MarkdownChunk[] {
+  return chunkMarkdownTree(readMarkdownTree(markdown, { mdx: false }), markdown, options);
+}
 
 /**
- * Splits Markdown at headings outside code fences; sections longer than `maxChars` are split at blank lines
- * outside fences, and a block still too long is cut at whitespace (or hard at `maxChars`). Empty sections are dropped.
+ * Splits a document at its top-level headings (of either kind; never inside code, quotes or lists) into sections, and
+ * a section longer than the target into chunks of whole blocks (see `unitsOf` for blocks that are too long
+ * themselves). Front matter and MDX imports are not content. Empty sections are dropped.
  */
-export function chunkMarkdown(body: string, options: ChunkOptions): MarkdownChunk[] {
-  const { maxChars } = options;
-  if (!Number.isInteger(maxChars) || maxChars < 1) throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
+export function chunkMarkdownTree(tree: Root, source: string, options: ChunkOptions): MarkdownChunk[] {
+  const { maxTokens, title = '' } = options;
+  if (!Number.isInteger(maxTokens) || maxTokens < 16) throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
+  const targetTokens = Math.min(options.targetTokens ?? DEFAULT_TARGET_TOKENS, maxTokens);
+  if (!Number.isInteger(targetTokens) || targetTokens < 1) throw new RangeError(`targetTokens must be a positive integer, got ${targetTokens}`);
   const chunks: MarkdownChunk[] = [];
   // The full path, not just the nearest heading, because "Linux" alone is ambiguous across "Install" and "Upgrade".
-  const path: { depth: number; text: string }[] = [];
-  let section: MarkdownLine[] = [];
+  const path: Heading[] = [];
+  let blocks: RootContent[] = [];
   const flush = () => {
+    if (blocks.length === 0) return;
     const heading = path.map((h) => h.text).join(HEADING_SEPARATOR);
-    for (const text of splitSection(section, maxChars)) chunks.push({ index: chunks.length, heading, text });
-    section = [];
+    const prefix = breadcrumbPrefix(title, path, maxTokens);
+    const hard = maxTokens - (prefix === '' ? 0 : countTokens(prefix) + BREADCRUMB_MARGIN_TOKENS);
+    const target = Math.min(targetTokens, hard);
+    for (const text of sectionTexts(blocks, source, target, hard)) chunks.push({ index: chunks.length, heading, text, retrievalText: `${prefix}${text}` });
+    blocks = [];
   };
-  for (const line of classifyLines(body)) {
-    const heading = line.fenced ? null : parseHeading(line.text);
-    if (!heading) {
-      section.push(line);
+  for (const node of tree.children) {
+    if (node.type === 'yaml' || node.type === 'mdxjsEsm') continue;
+    if (node.type !== 'heading') {
+      blocks.push(node);
       continue;
     }
     flush();
-    while (path.length > 0 && path[path.length - 1].depth >= heading.depth) path.pop();
-    if (heading.text) path.push(heading);
+    while (path.length > 0 && path[path.length - 1].depth >= node.depth) path.pop();
+    const text = plainTextOf(node).replace(/\s+/g, ' ').trim();
+    if (text) path.push({ depth: node.depth, text });
   }
   flush();
   return chunks;
 }
 
-function splitSection(lines: MarkdownLine[], maxChars: number): string[] {
-  const whole = lines.map((l) => l.text).join('\n').trim();
+/** The breadcrumb line and blank line put before a chunk's text, cut short if it would take over a quarter of the cap. */
+function breadcrumbPrefix(title: string, path: Heading[], maxTokens: number): string {
+  const steps = path.map((h) => h.text);
+  if (title !== '' && steps[0] !== title) steps.unshift(title);
+  let crumb = steps.join(HEADING_SEPARATOR);
+  if (crumb === '') return '';
+  const allowance = Math.floor(maxTokens / 4);
+  // A code unit is at most 3 UTF-8 bytes and a token at least one, so this many characters always fit.
+  if (!fitsTokens(`${crumb}\n\n`, allowance)) {
+    const keep = Math.floor((allowance - 1) / 3);
+    crumb = keep > 0 ? crumb.slice(-keep).trim() : '';
+  }
+  return crumb === '' ? '' : `${crumb}\n\n`;
+}
+
+/** The chunk texts of one section: the whole section when it fits the target, else its blocks packed greedily. */
+function sectionTexts(blocks: RootContent[], source: string, target: number, hard: number): string[] {
+  const first = blocks[0].position?.start.offset ?? 0;
+  const last = blocks[blocks.length - 1].position?.end.offset ?? 0;
+  const whole = source.slice(first, last).trim();
   if (whole === '') return [];
-  if (whole.length <= maxChars) return [whole];
-  const out: string[] = [];
-  let current = '';
-  for (const block of blocks(lines)) {
-    const joined = current ? `${current}\n\n${block}` : block;
-    if (joined.length <= maxChars) {
-      current = joined;
-      continue;
-    }
-    if (current) out.push(current);
-    if (block.length <= maxChars) {
-      current = block;
-      continue;
-    }
-    const pieces = hardSplit(block, maxChars);
-    current = pieces.pop() ?? '';
-    out.push(...pieces);
-  }
-  if (current) out.push(current);
-  return out;
+  if (estimateTokens(whole) <= target && fitsTokens(whole, hard)) return [whole];
+  const units = blocks.flatMap((block) => unitsOf(block, source, target, hard));
+  return pack(units, target, hard);
 }
 
-/** Paragraph-like blocks: runs of lines separated by blank lines that are not inside a code fence. */
-function blocks(lines: MarkdownLine[]): string[] {
+function pack(units: ChunkUnit[], target: number, hard: number): string[] {
   const out: string[] = [];
-  let current: string[] = [];
-  for (const line of lines) {
-    if (!line.fenced && line.text.trim() === '') {
-      if (current.length) out.push(current.join('\n').trim());
-      current = [];
-    } else {
-      current.push(line.text);
-    }
+  let group: ChunkUnit[] = [];
+  let sum = 0;
+  const emit = () => {
+    const text = group.map((u) => u.text).join('\n\n');
+    // Each unit fits alone; a joined group is counted (past the cheap bound) before it is trusted with the cap.
+    if (group.length === 1 || fitsTokens(text, hard)) out.push(text);
+    else out.push(...group.map((u) => u.text));
+    group = [];
+    sum = 0;
+  };
+  for (const unit of units) {
+    if (group.length > 0 && sum + BLOCK_JOIN_TOKENS + unit.estimate > target) emit();
+    sum += (group.length > 0 ? BLOCK_JOIN_TOKENS : 0) + unit.estimate;
+    group.push(unit);
   }
-  if (current.length) out.push(current.join('\n').trim());
-  return out.filter((b) => b !== '');
-}
-
-function hardSplit(text: string, maxChars: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > maxChars) {
-    let cut = Math.max(rest.lastIndexOf('\n', maxChars), rest.lastIndexOf(' ', maxChars));
-    // Cutting at whitespace is only worth it when it keeps most of the window; otherwise cut hard.
-    if (cut < maxChars / 2) cut = maxChars;
-    // Never separate the halves of a surrogate pair (emoji, rare CJK).
-    const code = rest.charCodeAt(cut - 1);
-    if (cut === maxChars && code >= 0xd800 && code <= 0xdbff && cut > 1) cut -= 1;
-    const piece = rest.slice(0, cut).trim();
-    if (piece) out.push(piece);
-    rest = rest.slice(cut).trim();
-  }
-  if (rest) out.push(rest);
+  if (group.length > 0) emit();
   return out;
 }

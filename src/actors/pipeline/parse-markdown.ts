@@ -1,63 +1,52 @@
 import { posix } from 'node:path';
+import type { Root } from 'mdast';
 import { parse as parseYaml } from 'yaml';
-import { classifyLines } from './classify-lines.ts';
-import { type Heading, parseHeading } from './parse-heading.ts';
+import { collectLinks } from './collect-links.ts';
+import { plainTextOf } from './plain-text-of.ts';
+import { isMdxPath, readMarkdownTree } from './read-markdown-tree.ts';
+
+/** A heading, ATX (`## Text`) or setext (underlined): its level (1 to 6) and its plain text. */
+export interface Heading {
+  depth: number;
+  text: string;
+}
 
 /** What the pipeline needs from one Markdown document. */
 export interface ParsedMarkdown {
-  /** Front-matter `title`, else the first `# ` heading, else the file name without extension. */
+  /** Front-matter `title`, else the first level-1 heading, else the file name without extension. */
   title: string;
-  /** Every ATX heading outside code fences, in order. */
+  /** Every heading of the document outside code, quotes and lists, in order. */
   headings: Heading[];
-  /** Link targets as written (inline and reference definitions), images excluded, in order of appearance. */
+  /** Link targets as written (see `collectLinks`), images excluded, in order of appearance. */
   links: string[];
   /** The content without its front matter. */
   body: string;
+  /** The syntax tree, whose position offsets index `source`; chunking reuses it instead of parsing again. */
+  tree: Root;
+  /** The text the tree was read from: the content without a byte-order mark. */
+  source: string;
 }
 
-const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-// `[label](target "title")`; the label may hold one level of brackets so `[![badge](x.svg)](target)` keeps the outer link.
-const INLINE_LINK =
-  /(!?)\[(?:[^[\]]|\[[^[\]]*\])*\]\(\s*(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
-const REFERENCE_DEFINITION = /^ {0,3}\[(?!\^)[^\]]+\]:\s*(<[^>\n]*>|\S+)/;
-const CODE_SPAN = /(`+)[^`]*?\1/g;
-
-/** Reads title, headings and link targets from Markdown; `path` supplies the fallback title. */
+/** Reads title, headings and link targets from Markdown (MDX when `path` ends in `.mdx`); `path` supplies the fallback title. */
 export function parseMarkdown(content: string, path: string): ParsedMarkdown {
   // Editors on Windows save a byte-order mark, which would hide the front matter's opening `---`.
-  const text = content.startsWith('\uFEFF') ? content.slice(1) : content;
-  const frontMatter = FRONT_MATTER.exec(text);
-  const body = frontMatter ? text.slice(frontMatter[0].length) : text;
+  const source = content.startsWith('\uFEFF') ? content.slice(1) : content;
+  const tree = readMarkdownTree(source, { mdx: isMdxPath(path) });
+  const first = tree.children[0];
+  const frontMatter = first?.type === 'yaml' ? first : undefined;
+  const body = frontMatter ? source.slice(frontMatter.position?.end.offset ?? 0).replace(/^\r?\n/, '') : source;
   const headings: Heading[] = [];
-  const links: string[] = [];
-  for (const line of classifyLines(body)) {
-    if (line.fenced) continue;
-    const heading = parseHeading(line.text);
-    if (heading) headings.push(heading);
-    const definition = REFERENCE_DEFINITION.exec(line.text);
-    if (definition) {
-      links.push(unwrap(definition[1]));
-      continue;
-    }
-    if (!line.text.includes('](')) continue;
-    for (const match of line.text.replace(CODE_SPAN, '').matchAll(INLINE_LINK)) {
-      if (match[1] !== '!') links.push(unwrap(match[2]));
-    }
-  }
+  for (const node of tree.children) if (node.type === 'heading') headings.push({ depth: node.depth, text: plainTextOf(node).trim() });
   const title =
-    (frontMatter && frontMatterTitle(frontMatter[1])) ||
+    (frontMatter && frontMatterTitle(frontMatter.value)) ||
     headings.find((h) => h.depth === 1 && h.text !== '')?.text ||
     fileTitle(path);
-  return { title, headings, links: links.filter((l) => l !== ''), body };
+  return { title, headings, links: collectLinks(tree), body, tree, source };
 }
 
-function unwrap(target: string): string {
-  return target.startsWith('<') && target.endsWith('>') ? target.slice(1, -1).trim() : target;
-}
-
-function frontMatterTitle(yaml: string): string | null {
+function frontMatterTitle(text: string): string | null {
   try {
-    const data: unknown = parseYaml(yaml);
+    const data: unknown = parseYaml(text);
     if (data && typeof data === 'object' && 'title' in data) {
       const title = (data as { title: unknown }).title;
       if ((typeof title === 'string' || typeof title === 'number') && String(title).trim()) return String(title).trim();

@@ -4,7 +4,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { VersionAuthority, WriteResult } from '../stores/document-version.ts';
 import type { ChunkRecord, DocumentRecord, GraphStore } from '../stores/graph-store.ts';
 import type { VectorPoint, VectorStore } from '../stores/vector-store.ts';
-import { chunkMarkdown } from './chunk-markdown.ts';
+import { chunkMarkdownTree } from './chunk-markdown.ts';
 import { InvalidEventError } from './invalid-event-error.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import { resolveLink } from './resolve-link.ts';
@@ -16,8 +16,11 @@ export interface EventProcessorDeps {
   graph: GraphStore;
   vector: VectorStore;
   embedder: Embedder;
-  /** Largest chunk text in characters (UTF-16 code units). */
-  maxChunkChars: number;
+  /**
+   * Chunk size aimed at, in cl100k_base tokens; default `DEFAULT_TARGET_TOKENS` (512). Chunks never exceed the
+   * embedder's `maxInputTokens`, which wins when smaller.
+   */
+  targetChunkTokens?: number;
 }
 
 /**
@@ -53,7 +56,7 @@ type PreparedWrite =
  * whole state, so a redelivery after a crash between them repairs the store that missed the write.
  */
 export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
-  const { graph, vector, embedder, maxChunkChars } = deps;
+  const { graph, vector, embedder, targetChunkTokens } = deps;
   const authority: VersionAuthority = (docIds) => graph.appliedVersions(docIds);
 
   async function prepareUpsert(event: IngestionEvent, version: number): Promise<PreparedWrite> {
@@ -71,7 +74,12 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       ...(event.parentId !== undefined && { parentId: event.parentId }),
       ...(event.metadata !== undefined && { metadata: event.metadata }),
     };
-    const chunks: ChunkRecord[] = chunkMarkdown(parsed.body, { maxChars: maxChunkChars }).map((chunk) => ({
+    const pieces = chunkMarkdownTree(parsed.tree, parsed.source, {
+      maxTokens: embedder.maxInputTokens,
+      ...(targetChunkTokens !== undefined && { targetTokens: targetChunkTokens }),
+      title: document.title,
+    });
+    const chunks: ChunkRecord[] = pieces.map((chunk) => ({
       id: `${event.docId}#${chunk.index}`,
       docId: event.docId,
       index: chunk.index,
@@ -83,8 +91,8 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       const resolved = resolveLink(event.source, event.path, target);
       if (resolved !== null && resolved !== event.docId) linksTo.add(resolved);
     }
-    // The heading carries the section's topic, which the body text often never repeats.
-    const vectors = await embedder.embed(chunks.map((c) => (c.heading ? `${c.heading}\n\n${c.text}` : c.text)));
+    // The breadcrumb carries the section's topic, which the body text often never repeats.
+    const vectors = await embedder.embed(pieces.map((c) => c.retrievalText));
     if (vectors.length !== chunks.length) {
       throw new Error(`embedder ${embedder.model} returned ${vectors.length} vectors for ${chunks.length} texts`);
     }

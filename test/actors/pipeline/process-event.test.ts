@@ -67,7 +67,7 @@ describe('event processor with SQLite stores', () => {
     embedder = new HashedEmbedder();
     await graph.init();
     await vector.init(embedder.dimension);
-    processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 1000 });
+    processor = createEventProcessor({ graph, vector, embedder });
     version = 0;
   });
   afterEach(() => {
@@ -115,7 +115,7 @@ describe('event processor with SQLite stores', () => {
     const crashing: VectorStore = Object.assign(Object.create(vector) as VectorStore, {
       replaceDocument: () => Promise.reject(new Error('worker died here')),
     });
-    await expect(createEventProcessor({ graph, vector: crashing, embedder, maxChunkChars: 1000 }).process(event, 7)).rejects.toThrow('worker died');
+    await expect(createEventProcessor({ graph, vector: crashing, embedder }).process(event, 7)).rejects.toThrow('worker died');
     expect(await graph.getDocument(event.docId)).not.toBeNull();
     expect(await vector.countPoints()).toBe(0);
     // Redelivered with the same sequence: the graph already holds it, the vector store does not, and gets it.

@@ -20,7 +20,7 @@ async function setUp() {
   const vector = new SqliteVectorStore(db);
   await graph.init();
   await vector.init(384);
-  return { graph, vector, processor: createEventProcessor({ graph, vector, embedder: new HashedEmbedder(), maxChunkChars: 500 }) };
+  return { graph, vector, processor: createEventProcessor({ graph, vector, embedder: new HashedEmbedder(), targetChunkTokens: 128 }) };
 }
 
 describe('processMany', () => {
