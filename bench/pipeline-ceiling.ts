@@ -12,7 +12,7 @@ export async function benchPipelineCeiling(events: IngestionEvent[], deadline: D
   const backends = await openBackends(null, createBenchConfig({ storagePath: join(dir.path, 'inlet.db') }));
   try {
     // The worker builds its processor the same way (connector-manager.ts).
-    const processor = createEventProcessor({ graph: backends.graph, vector: backends.vector, embedder: backends.embedder, maxChunkChars: 2000 });
+    const processor = createEventProcessor({ graph: backends.graph, vector: backends.vector, embedder: backends.embedder });
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     // Batches of worker.batch_size (100), as the worker hands them to processMany, without the queue around it.

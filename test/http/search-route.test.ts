@@ -59,7 +59,7 @@ async function ingested(embedder: Embedder): Promise<SearchFn> {
   const vector = new SqliteVectorStore(db);
   await graph.init();
   await vector.init(embedder.dimension);
-  const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
+  const processor = createEventProcessor({ graph, vector, embedder });
   for (const doc of DOCS) {
     await processor.process(upsertEvent(doc.path, { source: doc.source, docId: `${doc.source}:${doc.path}`, id: `${doc.source}:${doc.path}:1`, content: doc.content }), 1);
   }
@@ -123,7 +123,7 @@ describe('GET /search', () => {
     await graph.init();
     await vector.init(embedder.dimension);
     const long = `# Big\n\n${Array.from({ length: 6 }, (_, i) => `## Part ${i}\n\nDeploy step ${i}.\n`).join('\n')}`;
-    await createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 }).process(upsertEvent('big.md', { content: long }), 1);
+    await createEventProcessor({ graph, vector, embedder }).process(upsertEvent('big.md', { content: long }), 1);
     const neighbours = vi.spyOn(graph, 'neighbours');
     const result = await searchDocuments({ embedder, vector, graph }, { q: 'deploy step', k: 5 });
     expect(result.results.length).toBeGreaterThan(1);
@@ -174,6 +174,7 @@ describe('GET /search', () => {
     const down: Embedder = {
       model: 'down',
       dimension: 384,
+      maxInputTokens: 8191,
       embed: async () => {
         throw new EmbedderUnavailableError('http://127.0.0.1:1/v1/embeddings', 5, new Error('fetch failed'));
       },

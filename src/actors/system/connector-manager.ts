@@ -340,7 +340,7 @@ export class ConnectorManager {
     this.backends = this.options.backends ?? (await openBackends(this.redis, this.config, this.logger));
     const { queue, cursors, sourceStates, graph, vector, embedder } = this.backends;
     const random = this.options.random ?? Math.random;
-    const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
+    const processor = createEventProcessor({ graph, vector, embedder });
     const logic = connectorManagerMachine.provide({
       actors: {
         connector: connectorMachine.provide({

@@ -51,6 +51,7 @@ class GatedEmbedder implements Embedder {
   private readonly inner = new HashedEmbedder({ dimension: 16 });
   readonly model = this.inner.model;
   readonly dimension = this.inner.dimension;
+  readonly maxInputTokens = this.inner.maxInputTokens;
   private readonly gates = new Map<string, { reached: () => void; release: Promise<void> }>();
   /** Texts embedded so far, in order. */
   readonly embedded: string[] = [];
@@ -162,7 +163,7 @@ for (const setup of storeSetups) {
       const blocking = new Redis(redisUrl);
       const queue = new RedisQueue(redis, blocking, { ...testQueueOptions({ name: queueName, leaseMs: LEASE_MS }), now: () => clock.now });
       const { graph, vector } = stores.connect();
-      const processor = createEventProcessor({ graph, vector, embedder, maxChunkChars: 2000 });
+      const processor = createEventProcessor({ graph, vector, embedder });
       const logic = createProcessBatchLogic(queue, processor, (_message, fields) => failures.push(fields));
       return {
         queue,
