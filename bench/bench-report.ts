@@ -19,6 +19,8 @@ export interface BenchReport {
   cli: Record<string, unknown>;
   worker: Record<string, unknown>;
   webhooks: Record<string, unknown>;
+  /** Sources at scale (issue 12): a fake Confluence of 100,000 pages. */
+  sources?: Record<string, unknown>;
   targets: Record<string, TargetVerdict>;
   /** One line per benchmark that failed or ran out of time. */
   errors: string[];

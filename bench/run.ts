@@ -18,6 +18,7 @@ import { benchNeo4jWorker } from './neo4j-worker-bench.ts';
 import { benchPipelineCeiling } from './pipeline-ceiling.ts';
 import { measureRedisCeiling } from './redis-ceiling.ts';
 import { type PrivateRedis, startRedisServer } from './redis-server.ts';
+import { benchSources } from './sources-bench.ts';
 import { benchWebhooks, type WebhookShape } from './webhook-bench.ts';
 import { benchWorker } from './worker-bench.ts';
 
@@ -46,7 +47,11 @@ const WEBHOOK_SHAPE: WebhookShape = {
   payloadBytes: 7_000,
 };
 
-const TARGETS = { queueVsBullmq: 2, idleRssMb: 150, idleRssCompiledMb: 90, cliOperationMs: 500, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
+/** Pages of the fake Confluence site of the sources benchmark (issue 12 part 4), and its budget (the backfill takes ~25 s here). */
+const SOURCES_PAGES = 100_000;
+const SOURCES_BUDGET_MS = 240_000;
+
+const TARGETS = { sourcesIdlePollBytes: 1024, queueVsBullmq: 2, idleRssMb: 150, idleRssCompiledMb: 90, cliOperationMs: 500, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
@@ -76,6 +81,7 @@ async function main(): Promise<number> {
   const memory: Record<string, unknown> = {};
   const cli: Record<string, unknown> = {};
   const worker: Record<string, unknown> = { docs: WORKER_DOCS, queue_backend: 'sqlite' };
+  const sources: Record<string, unknown> = { pages: SOURCES_PAGES };
   const webhooks: Record<string, unknown> = {
     concurrency: WEBHOOK_SHAPE.concurrency,
     requests_per_phase: WEBHOOK_SHAPE.requestsPerPhase,
@@ -129,6 +135,30 @@ async function main(): Promise<number> {
       how: 'median wall time of `node dist/cli.js health` against a running service, start to exit',
     });
   });
+
+  // Before the Redis benchmarks: its RSS is this process's, so it runs while the heap holds little else.
+  await step(`sources: Confluence connector over a fake site of ${fmt(SOURCES_PAGES)} pages (backfill, idle poll, 10 changed)`, async (deadline) => {
+    const r = await benchSources(SOURCES_PAGES, deadline);
+    Object.assign(sources, {
+      backfill_pages_per_s: round(r.backfillPagesPerS, 0),
+      backfill_seconds: round(r.backfillSeconds, 2),
+      backfill_requests: r.backfillRequests,
+      idle_poll_bytes_written: r.idle.bytesWritten,
+      idle_poll_requests: r.idle.requests,
+      idle_poll_state_entries_written: r.idle.stateEntriesWritten,
+      delta_requests_10_changed: r.delta.requests,
+      delta_writes_10_changed: r.delta.stateEntriesWritten + (r.delta.cursorBytesWritten > 0 ? 1 : 0),
+      delta_bytes_written_10_changed: r.delta.bytesWritten,
+      delta_events_10_changed: r.delta.events,
+      state_entries: r.stateEntries,
+      rss_mb_100k: r.rssMb,
+      heap_used_mb_100k: r.heapUsedMb,
+      rss_mb_before_source: r.baselineRssMb,
+      state_growth_rss_mb: round(r.rssMb - r.baselineRssMb),
+      writes_definition: 'per-document state entries written plus cursor writes; bytes are ids, values and cursor JSON handed to the stores (SQLite, in memory)',
+      rss_definition: 'RSS of the bench process after two GCs, holding the state; the fake site lives in the same process (rss_mb_before_source is with the site loaded, before the source ran)',
+    });
+  }, SOURCES_BUDGET_MS);
 
   let redis: PrivateRedis | undefined;
   try {
@@ -269,7 +299,7 @@ async function main(): Promise<number> {
   queue.pct_of_lmove_loop = round((ratio(queue.events_per_s, queue.redis_lmove_loop_events_per_s) ?? Number.NaN) * 100);
   worker.pct_of_pipeline_ceiling = round((ratio(worker.docs_per_s, worker.pipeline_ceiling_docs_per_s) ?? Number.NaN) * 100);
   worker.pct_of_pipeline_ceiling_cpu = round((ratio(worker.docs_per_cpu_s, worker.pipeline_ceiling_docs_per_cpu_s) ?? Number.NaN) * 100);
-  for (const section of [queue, worker, webhooks]) for (const [k, v] of Object.entries(section)) if (Number.isNaN(v)) section[k] = null;
+  for (const section of [queue, worker, webhooks, sources]) for (const [k, v] of Object.entries(section)) if (Number.isNaN(v)) section[k] = null;
 
   const targets = {
     queue_vs_bullmq: verdict(`inlet >= ${TARGETS.queueVsBullmq}x BullMQ events/s`, num(queue.ratio_vs_bullmq), (v) => v >= TARGETS.queueVsBullmq),
@@ -280,9 +310,10 @@ async function main(): Promise<number> {
     webhooks_vs_bare: verdict(`inlet 202/s >= ${TARGETS.webhooksVsBare} x bare Koa`, num(webhooks.ratio_vs_bare), (v) => v >= TARGETS.webhooksVsBare),
     webhooks_p99: verdict(`p99 < ${TARGETS.webhooksP99Ms} ms at half of inlet's rate`, num(webhooks.p99_ms), (v) => v < TARGETS.webhooksP99Ms),
     webhooks_lost: verdict('lost = 0', num(webhooks.lost), (v) => v === 0),
+    sources_idle_poll_bytes: verdict(`idle poll writes < ${TARGETS.sourcesIdlePollBytes} bytes`, num(sources.idle_poll_bytes_written), (v) => v < TARGETS.sourcesIdlePollBytes),
   };
   machine.load_avg_at_end = loadavg().map((l) => round(l, 2));
-  const report: BenchReport = { machine, queue, memory, cli, worker, webhooks, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
+  const report: BenchReport = { machine, queue, memory, cli, worker, webhooks, sources, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
 
   const yes = (t: TargetVerdict) => (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO');
   const x = (value: unknown) => (typeof value === 'number' ? `${fmt(value, 2)}x` : '-');
@@ -314,6 +345,10 @@ async function main(): Promise<number> {
     { benchmark: '', figure: `p99 ms at ${fmt(num(webhooks.fixed_rate_per_s))}/s (half), median of ${WEBHOOK_SHAPE.fixedRateRounds}`, value: fmt(num(webhooks.p99_ms), 1), against: `p50 ${fmt(num(webhooks.p50_ms), 1)}; bare Koa same rate p99 ${fmt(num(webhooks.bare_koa_fixed_rate_p99_ms), 1)}`, ratio: '', target: '< 25 ms', met: yes(targets.webhooks_p99) },
     { benchmark: '', figure: 'event-loop delay p99 ms at half rate', value: fmt(num(webhooks.fixed_rate_loop_delay_p99_ms), 1), against: `bare Koa ${fmt(num(webhooks.bare_koa_fixed_rate_loop_delay_p99_ms), 1)} ms`, ratio: '', target: '', met: '' },
     { benchmark: '', figure: 'lost (202s - recorded deliveries)', value: fmt(num(webhooks.lost)), against: `${fmt(num(webhooks.accepted_total))} 202s, ${fmt(num(webhooks.recorded_deliveries))} in delivery log, connector ${fmt(num(webhooks.connector_webhooks_received))}`, ratio: '', target: '= 0', met: yes(targets.webhooks_lost) },
+    { benchmark: 'sources', figure: `backfill pages/s (${fmt(SOURCES_PAGES)} Confluence pages)`, value: fmt(num(sources.backfill_pages_per_s)), against: `${fmt(num(sources.backfill_requests))} requests`, ratio: '', target: '', met: '' },
+    { benchmark: '', figure: 'bytes written by an idle poll', value: fmt(num(sources.idle_poll_bytes_written)), against: `${fmt(num(sources.idle_poll_requests))} request(s)`, ratio: '', target: '< 1 KB', met: yes(targets.sources_idle_poll_bytes) },
+    { benchmark: '', figure: 'poll with 10 changed pages: requests / writes', value: `${fmt(num(sources.delta_requests_10_changed))} / ${fmt(num(sources.delta_writes_10_changed))}`, against: `${fmt(num(sources.delta_bytes_written_10_changed))} bytes written`, ratio: '', target: 'O(10)', met: '' },
+    { benchmark: '', figure: 'RSS holding the state (MB)', value: fmt(num(sources.rss_mb_100k), 1), against: `before the source ran ${fmt(num(sources.rss_mb_before_source), 1)} (fake site in-process)`, ratio: '', target: '', met: '' },
   ];
   console.log('');
   printTable(rows);
