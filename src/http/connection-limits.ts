@@ -18,16 +18,18 @@ const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nConten
  * Counts open connections on the `connection` event and closes those over a cap with a 503 before any byte is read.
  * Issue 13: 500 slow connections from one client were all held. The peer address is the TCP one: per-client caps
  * come before any header, so they never trust X-Forwarded-For (behind a proxy, the proxy is one client).
- * Returns the live counts (for tests and health).
+ * Returns the live counts (for tests and health) and which sockets were refused.
  */
-export function limitConnections(server: Server, limits: ConnectionLimits): { open(): number; openFrom(address: string): number } {
+export function limitConnections(server: Server, limits: ConnectionLimits): LiveConnections {
   const perClient = new Map<string, number>();
+  const refused = new WeakSet<Socket>();
   let total = 0;
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     const fromClient = perClient.get(address) ?? 0;
     const cause = total >= limits.maxConnections ? 'total' : fromClient >= limits.maxPerClient ? 'per_client' : undefined;
     if (cause) {
+      refused.add(socket);
       limits.onRefused?.(cause, address);
       const body = JSON.stringify({ error: { code: 'TOO_MANY_CONNECTIONS', message: cause === 'total' ? 'the server holds too many connections; retry later' : 'too many connections from your address; retry later' } });
       socket.end(`${REFUSAL}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
@@ -44,5 +46,18 @@ export function limitConnections(server: Server, limits: ConnectionLimits): { op
       else perClient.set(address, left);
     });
   });
-  return { open: () => total, openFrom: (address) => perClient.get(address) ?? 0 };
+  return { open: () => total, openFrom: (address) => perClient.get(address) ?? 0, isRefused: (socket) => refused.has(socket) };
+}
+
+/** The live counts of `limitConnections`. */
+export interface LiveConnections {
+  /** Connections held now. */
+  open(): number;
+  /** Connections held now from one peer address. */
+  openFrom(address: string): number;
+  /**
+   * True for a socket this module refused: the HTTP parser is already attached when the `connection` event reaches
+   * us, so a request the client sent at once is still parsed; the handler must not run it.
+   */
+  isRefused(socket: Socket): boolean;
 }

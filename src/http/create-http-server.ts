@@ -33,7 +33,11 @@ export function createHttpServer(handler: RequestListener, limits: ConnectionLim
       keepAliveTimeout: timeouts.idleMs,
       connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeouts.headersMs),
     },
-    handler,
+    (request, response) => {
+      // A refused connection already has its 503; a request it sent anyway does no work.
+      if (connections.isRefused(request.socket)) request.socket.destroy();
+      else handler(request, response);
+    },
   );
   const connections = limitConnections(server, limits);
   return { server, connections };

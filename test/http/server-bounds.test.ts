@@ -3,8 +3,10 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type ServerTimeouts, WEBHOOK_TIMEOUTS } from '../../src/http/create-http-server.ts';
 
+let handled = 0;
 /** Reads the whole body before answering, as the webhook routes do. */
 const readsBody = (request: IncomingMessage, response: ServerResponse) => {
+  handled += 1;
   request.resume();
   request.on('end', () => response.end('ok'));
 };
@@ -133,8 +135,12 @@ describe('HTTP server connection caps', () => {
     const held = [client(port, '127.0.0.2'), client(port, '127.0.0.3')];
     await Promise.all(held.map((c) => c.connected));
     await expect.poll(() => connections.open()).toBe(2);
+    handled = 0;
     const extra = client(port, '127.0.0.4');
+    // A request sent at once on a refused connection must do no work.
+    extra.socket.write('POST /webhooks/github HTTP/1.1\r\nHost: inlet\r\nContent-Length: 2\r\n\r\n{}');
     expect((await extra.closed).received).toMatch(/^HTTP\/1\.1 503/);
     expect(refused).toEqual(['total']);
+    expect(handled).toBe(0);
   });
 });
