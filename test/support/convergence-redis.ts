@@ -25,12 +25,22 @@ export interface ConvergenceRedisTarget {
   close(): Promise<void>;
 }
 
-/** A Redis someone else runs (the shared one on 6379): no pauses, no restarts. */
-export function externalRedisTarget(url: string, label = `external Redis ${url}`): ConvergenceRedisTarget {
+/** Options of an external target. */
+export interface ExternalRedisOptions {
+  label?: string;
+  /** More keys of inlet.yaml's `redis:` section (a Cluster: `cluster: true`). */
+  redisYaml?: string[];
+  /** The harness's probe client; default a plain ioredis client on `url` (a Cluster passes `new Cluster([...])`). */
+  connect?: () => Redis | Cluster;
+}
+
+/** A Redis someone else runs (the shared one on 6379, the test set-up's Cluster): no pauses, no restarts. */
+export function externalRedisTarget(url: string, options: ExternalRedisOptions = {}): ConvergenceRedisTarget {
   return {
-    label,
+    label: options.label ?? `external Redis ${url}`,
     url,
-    connect: () => new Redis(url, { maxRetriesPerRequest: 1 }),
+    redisYaml: options.redisYaml,
+    connect: options.connect ?? (() => new Redis(url, { maxRetriesPerRequest: 1 })),
     close: async () => undefined,
   };
 }
