@@ -86,13 +86,25 @@ export class GitRepository {
     return changes;
   }
 
-  /** The bytes of a blob. */
-  async readBlob(sha: string, signal: AbortSignal): Promise<Buffer> {
-    return this.git(['cat-file', 'blob', sha], signal);
+  /** The bytes of each blob, read by one `cat-file --batch` (one process for a whole backfill, not one per file). */
+  async readBlobs(shas: readonly string[], signal: AbortSignal): Promise<Map<string, Buffer>> {
+    const blobs = new Map<string, Buffer>();
+    if (shas.length === 0) return blobs;
+    const out = await this.git(['cat-file', '--batch'], signal, `${shas.join('\n')}\n`);
+    // Each object: `<sha> SP <type> SP <size> LF <content> LF`, or `<sha> SP missing LF`.
+    for (let at = 0; at < out.length; ) {
+      const eol = out.indexOf(0x0a, at);
+      const [sha, type, size] = out.subarray(at, eol).toString('utf8').split(' ');
+      at = eol + 1;
+      if (type === 'missing' || size === undefined) continue;
+      blobs.set(sha!, out.subarray(at, at + Number(size)));
+      at += Number(size) + 1;
+    }
+    return blobs;
   }
 
-  private git(args: string[], signal: AbortSignal): Promise<Buffer> {
-    return runGit(args, { cwd: this.dir, timeoutMs: this.timeoutMs, signal });
+  private git(args: string[], signal: AbortSignal, input?: string): Promise<Buffer> {
+    return runGit(args, { cwd: this.dir, timeoutMs: this.timeoutMs, signal, input });
   }
 }
 

@@ -135,25 +135,50 @@ export class GitSource implements DocumentSource {
       path,
       updatedAt,
     }));
-    for (const file of changes.upserted) {
-      if (file.size !== undefined && file.size > this.options.maxFileBytes) {
-        this.figures.skipped_too_large++;
-        this.logger.warn('document skipped: larger than metadata.max_file_bytes', { connector: this.name, path: file.path, size: file.size });
-        continue;
+    const wanted = changes.upserted.filter((file) => {
+      if (file.size === undefined || file.size <= this.options.maxFileBytes) return true;
+      this.figures.skipped_too_large++;
+      this.logger.warn('document skipped: larger than metadata.max_file_bytes', { connector: this.name, path: file.path, size: file.size });
+      return false;
+    });
+    // In slices, so one command's output stays well under runGit's 64 MB output cap.
+    for (const slice of slicesOf(wanted, 32 * 1024 * 1024)) {
+      const contents = await this.repository.readBlobs([...new Set(slice.map((f) => f.sha))], signal);
+      for (const file of slice) {
+        const content = contents.get(file.sha);
+        if (content === undefined) throw new Error(`git: blob ${file.sha} of ${file.path} is missing from the clone at ${this.options.cloneDir}`);
+        events.push({
+          // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
+          id: `${this.name}:${file.path}@${file.sha}@${commit}`,
+          source: this.name,
+          kind: 'upsert',
+          docId: `${this.name}:${file.path}`,
+          path: file.path,
+          content: content.toString('utf8'),
+          updatedAt,
+        });
       }
-      events.push({
-        // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
-        id: `${this.name}:${file.path}@${file.sha}@${commit}`,
-        source: this.name,
-        kind: 'upsert',
-        docId: `${this.name}:${file.path}`,
-        path: file.path,
-        content: (await this.repository.readBlob(file.sha, signal)).toString('utf8'),
-        updatedAt,
-      });
     }
     return events;
   }
+}
+
+/** Consecutive slices of `files` whose sizes add up to at most `budget` bytes (a larger file gets a slice of its own). */
+function slicesOf<T extends { size?: number }>(files: T[], budget: number): T[][] {
+  const slices: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && bytes + (file.size ?? 0) > budget) {
+      slices.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size ?? 0;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }
 
 /** The remote as health shows it: without a password or token in its user part. */

@@ -12,6 +12,8 @@ export interface RunGitOptions {
   signal: AbortSignal;
   /** Largest output kept, in bytes; more fails the command. Default 64 MB. */
   maxOutputBytes?: number;
+  /** Written to the command's standard input (`cat-file --batch` reads its object ids there). */
+  input?: string;
 }
 
 /**
@@ -19,14 +21,14 @@ export interface RunGitOptions {
  * returns its standard output as bytes. Never prompts: a remote asking for credentials fails at once.
  */
 export function runGit(args: string[], options: RunGitOptions): Promise<Buffer> {
-  const { cwd, timeoutMs, signal, maxOutputBytes = 64 * 1024 * 1024 } = options;
+  const { cwd, timeoutMs, signal, maxOutputBytes = 64 * 1024 * 1024, input } = options;
   // The environment passes through (PATH, HOME, proxies, the SSH agent); only what makes git non-interactive and its
   // messages classifiable (English) is added. No setting of inlet is read from it.
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' };
   // `ext::` runs a command of the URL's choosing; git refuses it by default, and a user's global config must not re-allow it.
   const hardened = ['-c', 'protocol.ext.allow=never', ...(cwd === undefined ? [] : ['-C', cwd])];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...hardened, ...args],
       { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: maxOutputBytes, env, windowsHide: true },
@@ -43,5 +45,8 @@ export function runGit(args: string[], options: RunGitOptions): Promise<Buffer> 
         reject(new GitCommandError(command, `git ${command} failed: ${said || error.message}`, !isPermanentGitFailure(output), { cause: error }));
       },
     );
+    // An early exit closes the pipe under the write; the exit itself is reported above.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input ?? '');
   });
 }

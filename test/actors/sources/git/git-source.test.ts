@@ -43,11 +43,14 @@ const summary = (result: PollResult) => result.events.map((e) => `${e.kind} ${e.
 
 describe('Git source', () => {
   it('backfills the Markdown files under docs_path at the tip of the default branch, with their content', async () => {
-    remote = createGitRemote({ 'docs/intro.md': '# Intro\n', 'docs/guide/setup.mdx': '# Setup\n', 'docs/logo.png': 'png', 'README.md': '# Repo\n' });
+    const setup = '# Mise en œuvre\n\nÉtape 1.\n\n\n';
+    remote = createGitRemote({ 'docs/intro.md': '# Intro\n', 'docs/copy.md': '# Intro\n', 'docs/guide/setup.mdx': setup, 'docs/logo.png': 'png', 'README.md': '# Repo\n' });
     const c = connector(remote);
     const result = await c.poll();
-    expect(summary(result)).toEqual(['upsert docs/guide/setup.mdx', 'upsert docs/intro.md']);
+    expect(summary(result)).toEqual(['upsert docs/copy.md', 'upsert docs/guide/setup.mdx', 'upsert docs/intro.md']);
     expect(result.events.find((e) => e.path === 'docs/intro.md')).toMatchObject({ docId: 'repo:docs/intro.md', source: 'repo', content: '# Intro\n' });
+    expect(result.events.find((e) => e.path === 'docs/copy.md')?.content).toBe('# Intro\n');
+    expect(result.events.find((e) => e.path === 'docs/guide/setup.mdx')?.content).toBe(setup);
     expect(c.cursor).toMatchObject({ version: 1, scope: { url: remote.url, branch: 'main', docsPath: 'docs', patterns: ['.md', '.mdx'] } });
   });
 
