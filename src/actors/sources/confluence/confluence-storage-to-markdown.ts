@@ -1,4 +1,4 @@
-import { childNamed, parseStorage, textOf, type XElement, type XNode } from './confluence-xhtml-tokenizer.ts';
+import { childNamed, parseStorage, textOf, type XElement, type XNode } from './confluence-storage-tree.ts';
 
 /** Elements that start a block of their own; everything else is inline. */
 const BLOCK = new Set([
@@ -15,7 +15,8 @@ const LITERAL = new Set(['code', 'noformat']);
 /**
  * Converts Confluence storage format (XHTML with `ac:` macros) to Markdown: headings, paragraphs, nested lists, task
  * lists, tables, links (page links as their title), the code and noformat macros as fenced code, info/note/warning/tip/
- * panel/expand macros as block quotes with their title, and any other macro as the text of its body.
+ * panel/expand macros as block quotes with their title, status and jira macros as their label or key, and any other
+ * macro as the text of its body. Parsed with htmlparser2 (see `parseStorage`), so every HTML5 entity decodes.
  * https://confluence.atlassian.com/doc/confluence-storage-format-790796544.html
  */
 export function storageToMarkdown(storage: string): string {
@@ -85,7 +86,10 @@ function macro(el: XElement): string {
     const head = [label, title].filter((s) => s !== '').join(': ');
     return quoted([head ? `**${head}**` : '', body].filter((s) => s !== '').join('\n\n'));
   }
-  // Unknown macros (toc, children, status, jira, …) keep the text of their body, never their parameters.
+  // The lozenge's label and the issue key are what a reader sees of these two.
+  if (name === 'status') return param('title');
+  if (name === 'jira') return param('key');
+  // Unknown macros (toc, children, …) keep the text of their body, never their parameters.
   if (rich) return blocks(rich.children).join('\n\n');
   if (plain) return textOf(plain).trim();
   return '';
@@ -125,8 +129,10 @@ function inlineOf(node: XNode): string {
     }
     case 'ac:link':
       return linkText(node);
-    case 'ac:image':
     case 'ac:emoticon':
+      // Cloud stores the emoji itself as the fallback; older pages only a name (`:smile:`), not worth indexing.
+      return /^:.*:$/.test(node.attrs['ac:emoji-fallback'] ?? '') ? '' : (node.attrs['ac:emoji-fallback'] ?? '');
+    case 'ac:image':
     case 'ac:parameter':
     case 'ac:placeholder':
       return '';
@@ -138,13 +144,17 @@ function inlineOf(node: XNode): string {
   }
 }
 
-/** An `ac:link` as its text: the link body, else the page title, attachment name, space key or user. */
+/**
+ * An `ac:link` as its text: the link body, else the page title, attachment name, space key or user; a link to a URL
+ * (`ri:url`) stays a Markdown link.
+ */
 function linkText(el: XElement): string {
   const body = childNamed(el, 'ac:link-body') ?? childNamed(el, 'ac:plain-text-link-body');
-  if (body) return inline(body.children).trim() || textOf(body).trim();
   const target = el.children.find((c): c is XElement => c.kind === 'element' && c.name.startsWith('ri:'));
-  if (!target) return '';
-  const a = target.attrs;
+  const a = target?.attrs ?? {};
+  const label = body ? inline(body.children).trim() || textOf(body).trim() : '';
+  if (target?.name === 'ri:url' && a['ri:value']) return `[${label || a['ri:value']}](${a['ri:value']})`;
+  if (label) return label;
   return a['ri:content-title'] ?? a['ri:filename'] ?? a['ri:space-key'] ?? a['ri:username'] ?? a['ri:userkey'] ?? a['ri:account-id'] ?? a['ri:value'] ?? '';
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { storageToMarkdown } from '../../../../src/actors/sources/confluence/confluence-storage-to-markdown.ts';
-import { decodeEntities, parseStorage } from '../../../../src/actors/sources/confluence/confluence-xhtml-tokenizer.ts';
 
 const code = (language: string, body: string) =>
   `<ac:structured-macro ac:name="code" ac:schema-version="1" ac:macro-id="d1"><ac:parameter ac:name="language">${language}</ac:parameter><ac:plain-text-body><![CDATA[${body}]]></ac:plain-text-body></ac:structured-macro>`;
@@ -76,17 +75,5 @@ describe('storage format to Markdown', () => {
 
   it('tolerates unclosed and stray tags, comments and a bare <', () => {
     expect(storageToMarkdown('<p>a < b <!-- note --></span>tail<p>next')).toBe('a < b tail\n\nnext');
-  });
-});
-
-describe('XHTML tokenizer', () => {
-  it('reads namespaced elements, attributes in both quote styles and CDATA', () => {
-    const root = parseStorage(`<ac:link ac:anchor='top'><ri:page ri:content-title="A &amp; B"/></ac:link><![CDATA[<raw>]]>`);
-    expect(root.children[0]).toMatchObject({ kind: 'element', name: 'ac:link', attrs: { 'ac:anchor': 'top' }, children: [{ name: 'ri:page', attrs: { 'ri:content-title': 'A & B' } }] });
-    expect(root.children[1]).toEqual({ kind: 'cdata', text: '<raw>' });
-  });
-
-  it('decodes numeric and named entities and leaves unknown ones', () => {
-    expect(decodeEntities('&#x41;&#66;&hellip;&unknown;')).toBe('AB\u2026&unknown;');
   });
 });
