@@ -6,6 +6,7 @@
 //   npm run bench:convergence                      200 histories
 //   INLET_CONVERGENCE_RUNS=20 npm run bench:convergence
 //   INLET_CONVERGENCE_SEED=1234 ...                replays a whole run's histories (timing aside)
+//   INLET_CONVERGENCE_SHRINK_MINUTES=15            longest shrinking of one divergence (default 15)
 //
 // About 20-25 s per history on the 2-core development machine: 200 histories take 70-80 minutes.
 import { dirname, join } from 'node:path';
@@ -34,6 +35,7 @@ try {
     {
       runs,
       seed,
+      shrinkBudgetMs: Number(process.env.INLET_CONVERGENCE_SHRINK_MINUTES ?? 15) * 60_000,
       onHistory(index, took, diverged) {
         if (took !== undefined) seconds.push(took);
         console.log(`history ${index}/${runs}: ${diverged ? 'DIVERGED (shrinking)' : `converged in ${took?.toFixed(1)} s`}`);

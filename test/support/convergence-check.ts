@@ -82,6 +82,11 @@ export interface CheckOptions {
   seed?: number;
   /** Whether a failing history is shrunk before it is reported. Default true. */
   shrink?: boolean;
+  /**
+   * Longest time spent shrinking one divergence, ms (each try re-runs a history); past it, the shortest failing
+   * history found so far is reported. Default 15 minutes.
+   */
+  shrinkBudgetMs?: number;
   /** Called after each history (not during shrinking). */
   onHistory?(index: number, seconds: number | undefined, diverged: boolean): void;
 }
@@ -99,9 +104,13 @@ export async function checkConvergence(env: ConvergenceEnvironment, options: Che
     { maxCommands: options.maxSteps ?? 16 },
   );
   let seed = options.seed ?? Date.now() ^ (Math.random() * 0x7fffffff);
+  const shrinkBudgetMs = options.shrinkBudgetMs ?? 15 * 60_000;
   while (figures.histories < options.runs) {
     let shrinking = false;
+    let failedAt = 0;
     const property = fc.asyncProperty(commands, async (cmds) => {
+      // Out of shrinking time: every further candidate "passes" untried, so fast-check stops at the shortest failure yet.
+      if (shrinking && Date.now() - failedAt > shrinkBudgetMs) return;
       try {
         const seconds = await runCommands(env, cmds);
         if (!shrinking) {
@@ -114,6 +123,7 @@ export async function checkConvergence(env: ConvergenceEnvironment, options: Che
           figures.histories++;
           options.onHistory?.(figures.histories, undefined, true);
         }
+        if (!shrinking) failedAt = Date.now();
         shrinking = true;
         throw error;
       }
