@@ -62,4 +62,52 @@ describe('parseMarkdown', () => {
     ].join('\n');
     expect(parseMarkdown(md, 'a.md').links).toEqual(['kept.md']);
   });
+
+  it('reads setext headings, which the regex reader missed, and not a rule or front matter as one', () => {
+    const parsed = parseMarkdown('---\ntags: [a]\n---\nInstall *inlet*\n===\n\ntext\n\n---\n\nOn Linux\n--------\n', 'a.md');
+    expect(parsed.headings).toEqual([
+      { depth: 1, text: 'Install inlet' },
+      { depth: 2, text: 'On Linux' },
+    ]);
+    expect(parsed.title).toBe('Install inlet');
+  });
+
+  it('collects links of every form: inline, full and collapsed references, autolinks and HTML anchors', () => {
+    const md = [
+      'An [inline](a.md), a [full reference][guide], a [collapsed][] one and <https://example.com/auto>.',
+      '<p align="center"><a href="../html-block.md"><img src="logo.png"></a></p>',
+      '',
+      'Inline <a href="inline-html.md">HTML</a> too.',
+      '',
+      '[guide]: ./guide.md',
+      '[collapsed]: <./with space.md>',
+    ].join('\n');
+    expect(parseMarkdown(md, 'docs/a.md').links).toEqual([
+      'a.md',
+      'https://example.com/auto',
+      '../html-block.md',
+      'inline-html.md',
+      './guide.md',
+      './with space.md',
+    ]);
+  });
+
+  it('reads JSX links and headings of .mdx documents, and skips imports', () => {
+    const md = "import Tabs from '@theme/Tabs';\n\n# Welcome\n\n<Card href=\"./next.mdx\" title=\"Next\" />\n\nSee <a href=\"./other.md\">other</a>.\n";
+    const parsed = parseMarkdown(md, 'docs/intro.mdx');
+    expect(parsed.title).toBe('Welcome');
+    expect(parsed.links).toEqual(['./next.mdx', './other.md']);
+  });
+
+  it('falls back to plain Markdown when an .mdx document is not valid MDX, instead of losing it', () => {
+    const md = '# Limits\n\nUse a < b and {braces} freely.<br>\n\n<!-- a comment MDX refuses -->\n\n[next](./next.md)\n';
+    const parsed = parseMarkdown(md, 'docs/limits.mdx');
+    expect(parsed.title).toBe('Limits');
+    expect(parsed.links).toEqual(['./next.md']);
+  });
+
+  it('does not read .md documents as MDX: braces and angle brackets stay text', () => {
+    const parsed = parseMarkdown('# T\n\n<Card href="./x.md" />\n\n{not an expression}\n', 'docs/a.md');
+    expect(parsed.tree.children.map((n) => n.type)).toEqual(['heading', 'html', 'paragraph']);
+  });
 });
