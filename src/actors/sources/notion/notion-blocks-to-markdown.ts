@@ -7,7 +7,6 @@ export type UnsupportedCounts = Record<string, number>;
 /** Blocks that carry no text of their own: rendered as their children, or as nothing. */
 const CONTAINERS = new Set(['synced_block', 'column_list', 'column']);
 const NO_CONTENT = new Set(['table_of_contents', 'breadcrumb']);
-const MEDIA = new Set(['image', 'video', 'file', 'pdf', 'audio']);
 
 /**
  * Converts a page's block tree to Markdown: headings, paragraphs, bulleted, numbered and to-do lists (nested by
@@ -32,63 +31,85 @@ function isListItem(type: string): boolean {
 
 function blockToMarkdown(node: BlockNode, number: number, unsupported: UnsupportedCounts): string {
   const { block, children } = node;
-  const data = (block[block.type] ?? {}) as Record<string, unknown>;
-  const text = richTextToMarkdown(data.rich_text as NotionRichText[] | undefined);
   const inner = () => blocksToMarkdown(children, unsupported);
   const after = (head: string) => [head, inner()].filter((s) => s !== '').join('\n\n');
   switch (block.type) {
     case 'paragraph':
-      return after(text);
+      return after(richTextToMarkdown(block.paragraph.rich_text));
     case 'heading_1':
+      return after(heading(1, block.heading_1.rich_text));
     case 'heading_2':
+      return after(heading(2, block.heading_2.rich_text));
     case 'heading_3':
+      return after(heading(3, block.heading_3.rich_text));
     case 'heading_4':
-      return after(`${'#'.repeat(Number(block.type.slice(-1)))} ${text}`.trimEnd());
+      return after(heading(4, block.heading_4.rich_text));
     case 'bulleted_list_item':
+      return listItem('- ', richTextToMarkdown(block.bulleted_list_item.rich_text), inner());
     case 'toggle':
-      return listItem('- ', text, inner());
+      return listItem('- ', richTextToMarkdown(block.toggle.rich_text), inner());
     case 'numbered_list_item':
-      return listItem(`${number}. `, text, inner());
+      return listItem(`${number}. `, richTextToMarkdown(block.numbered_list_item.rich_text), inner());
     case 'to_do':
-      return listItem(data.checked ? '- [x] ' : '- [ ] ', text, inner());
+      return listItem(block.to_do.checked ? '- [x] ' : '- [ ] ', richTextToMarkdown(block.to_do.rich_text), inner());
     case 'quote':
-      return quoted(after(text));
+      return quoted(after(richTextToMarkdown(block.quote.rich_text)));
     case 'callout': {
-      const icon = (data.icon as { type?: string; emoji?: string } | null)?.emoji;
+      const text = richTextToMarkdown(block.callout.rich_text);
+      const icon = block.callout.icon?.type === 'emoji' ? block.callout.icon.emoji : undefined;
       return quoted(after(icon ? `${icon} ${text}` : text));
     }
     case 'code': {
-      const language = String(data.language ?? '').replace(/^plain text$/, '');
-      const caption = plainText(data.caption as NotionRichText[] | undefined);
-      return `\`\`\`${language}\n${plainText(data.rich_text as NotionRichText[])}\n\`\`\`${caption ? `\n\n${caption}` : ''}`;
+      const language = String(block.code.language ?? '').replace(/^plain text$/, '');
+      const caption = plainText(block.code.caption);
+      return `\`\`\`${language}\n${plainText(block.code.rich_text)}\n\`\`\`${caption ? `\n\n${caption}` : ''}`;
     }
     case 'equation':
-      return `$$\n${String(data.expression ?? '')}\n$$`;
+      return `$$\n${block.equation.expression ?? ''}\n$$`;
     case 'divider':
       return '---';
     case 'table':
-      return table(children, data.has_column_header === true);
+      return table(children, block.table.has_column_header === true);
     case 'bookmark':
+      return link(block.bookmark.url, block.bookmark.caption);
     case 'embed':
-    case 'link_preview': {
-      const url = String(data.url ?? '');
-      const caption = richTextToMarkdown(data.caption as NotionRichText[] | undefined);
-      return url ? `[${caption || url}](${url})` : caption;
-    }
+      return link(block.embed.url, block.embed.caption);
+    case 'link_preview':
+      return link(block.link_preview.url, []);
     case 'child_page':
+      return `[${block.child_page.title || 'Untitled'}](${notionUrl(block.id)})`;
     case 'child_database':
-      return `[${String(data.title ?? '') || 'Untitled'}](${notionUrl(block.id)})`;
+      return `[${block.child_database.title || 'Untitled'}](${notionUrl(block.id)})`;
     case 'link_to_page': {
-      const target = String(data.page_id ?? data.database_id ?? data.data_source_id ?? '');
+      const to = block.link_to_page;
+      const target = to.type === 'page_id' ? to.page_id : to.type === 'database_id' ? to.database_id : '';
       return target ? `[${target}](${notionUrl(target)})` : '';
     }
+    case 'image':
+      return media('image', block.image);
+    case 'video':
+      return media('video', block.video);
+    case 'file':
+      return media('file', block.file);
+    case 'pdf':
+      return media('pdf', block.pdf);
+    case 'audio':
+      return media('audio', block.audio);
     default:
       if (CONTAINERS.has(block.type)) return inner();
       if (NO_CONTENT.has(block.type)) return '';
-      if (MEDIA.has(block.type)) return media(block.type, data);
       unsupported[block.type] = (unsupported[block.type] ?? 0) + 1;
       return '';
   }
+}
+
+function heading(level: number, runs: NotionRichText[]): string {
+  return `${'#'.repeat(level)} ${richTextToMarkdown(runs)}`.trimEnd();
+}
+
+function link(url: string, caption: NotionRichText[]): string {
+  const text = richTextToMarkdown(caption);
+  return url ? `[${text || url}](${url})` : text;
 }
 
 /** A list item with its nested blocks indented to the item's content column (CommonMark). */
@@ -104,7 +125,7 @@ function quoted(text: string): string {
 function table(rows: BlockNode[], header: boolean): string {
   const cells = rows
     .filter((r) => r.block.type === 'table_row')
-    .map((r) => ((r.block.table_row as { cells?: NotionRichText[][] }).cells ?? []).map((c) => richTextToMarkdown(c).replace(/\|/g, '\\|').replace(/\n/g, ' ')));
+    .map((r) => (r.block.type === 'table_row' ? r.block.table_row.cells : []).map((c) => richTextToMarkdown(c).replace(/\|/g, '\\|').replace(/\n/g, ' ')));
   if (cells.length === 0) return '';
   const width = Math.max(...cells.map((r) => r.length));
   const line = (row: string[]) => `| ${Array.from({ length: width }, (_, i) => row[i] ?? '').join(' | ')} |`;
@@ -114,10 +135,18 @@ function table(rows: BlockNode[], header: boolean): string {
   return [line(head), `| ${Array.from({ length: width }, () => '---').join(' | ')} |`, ...body.map(line)].join('\n');
 }
 
-function media(type: string, data: Record<string, unknown>): string {
-  const source = (data.external ?? data.file) as { url?: string } | undefined;
-  const caption = richTextToMarkdown(data.caption as NotionRichText[] | undefined);
-  const label = caption || String(data.name ?? '') || type;
+/** A media block's content: a URL (external, or a Notion-hosted file), a caption, and for files a name. */
+interface MediaContent {
+  caption: NotionRichText[];
+  name?: string;
+  external?: { url: string };
+  file?: { url: string };
+}
+
+function media(type: string, content: MediaContent): string {
+  const source = content.external ?? content.file;
+  const caption = richTextToMarkdown(content.caption);
+  const label = caption || content.name || type;
   return source?.url ? `[${label}](${source.url})` : caption;
 }
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Client, LogLevel } from '@notionhq/client';
+import { Client, isFullBlock, isFullDatabase, isFullDataSource, isFullPage, LogLevel } from '@notionhq/client';
 import { type PacerClock, systemClock } from '../http/pacer-clock.ts';
 import { RequestPacer } from '../http/request-pacer.ts';
 import { SourceHttpClient } from '../http/source-http-client.ts';
@@ -42,8 +42,8 @@ export class NotionClient {
   }
 
   /** Pages shared with the integration, most recently edited first. */
-  search(startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
-    return this.call(signal, () =>
+  async search(startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+    const answer = await this.call(signal, () =>
       this.client.search({
         filter: { property: 'object', value: 'page' },
         sort: { timestamp: 'last_edited_time', direction: 'descending' },
@@ -51,28 +51,33 @@ export class NotionClient {
         ...(startCursor ? { start_cursor: startCursor } : {}),
       }),
     );
+    // Partial objects (no read access to their content) are left out, as objects the integration cannot read.
+    return { ...answer, results: answer.results.filter(isFullPage) };
   }
 
   /** One page, or null when it does not exist or is not shared (404). */
-  page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
-    return this.orNull(signal, () => this.client.pages.retrieve({ page_id: pageId }));
+  async page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
+    const page = await this.orNull(signal, () => this.client.pages.retrieve({ page_id: pageId }));
+    return page && isFullPage(page) ? page : null;
   }
 
   /** One block (to walk up from a page nested in a block), or null when it is gone. */
-  block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
-    return this.orNull(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
+  async block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
+    const block = await this.orNull(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
+    return block && isFullBlock(block) ? block : null;
   }
 
   /** One page of a block's children. */
-  children(blockId: string, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionBlock>> {
-    return this.call(signal, () =>
+  async children(blockId: string, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionBlock>> {
+    const answer = await this.call(signal, () =>
       this.client.blocks.children.list({ block_id: blockId, page_size: this.options.pageSize, ...(startCursor ? { start_cursor: startCursor } : {}) }),
     );
+    return { ...answer, results: answer.results.filter(isFullBlock) };
   }
 
   /** One page of a data source's rows, those edited on or after `since` when given. */
-  queryDataSource(dataSourceId: string, since: string | null, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
-    return this.call(signal, () =>
+  async queryDataSource(dataSourceId: string, since: string | null, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+    const answer = await this.call(signal, () =>
       this.client.dataSources.query({
         data_source_id: dataSourceId,
         page_size: this.options.pageSize,
@@ -80,24 +85,27 @@ export class NotionClient {
         ...(startCursor ? { start_cursor: startCursor } : {}),
       }),
     );
+    return { ...answer, results: answer.results.filter(isFullPage) };
   }
 
   /** A data source, or null when it does not exist or is not shared. */
-  dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
-    return this.orNull(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
+  async dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
+    const source = await this.orNull(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
+    return source && isFullDataSource(source) ? source : null;
   }
 
   /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
-  database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
-    return this.orNull(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
+  async database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
+    const database = await this.orNull(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
+    return database && isFullDatabase(database) ? database : null;
   }
 
-  private call<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T> {
-    return this.http.call(signal, (s) => this.callSignal.run(s, request)) as Promise<T>;
+  private call<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {
+    return this.http.call(signal, (s) => this.callSignal.run(s, request));
   }
 
-  private orNull<T>(signal: AbortSignal | undefined, request: () => Promise<unknown>): Promise<T | null> {
-    return this.http.orNull(signal, (s) => this.callSignal.run(s, request)) as Promise<T | null>;
+  private orNull<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T | null> {
+    return this.http.orNull(signal, (s) => this.callSignal.run(s, request));
   }
 
   /**

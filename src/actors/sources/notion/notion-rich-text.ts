@@ -1,18 +1,23 @@
 import type { NotionProperty, NotionRichText } from './notion-types.ts';
 
 /** Rich text as Markdown: links as `[text](url)`, mentions and equations as their text, inline styles kept. */
-export function richTextToMarkdown(runs: NotionRichText[] | undefined): string {
+export function richTextToMarkdown(runs: readonly NotionRichText[] | undefined): string {
   return (runs ?? []).map(runToMarkdown).join('');
 }
 
 /** Rich text without any markup (titles, property values). */
-export function plainText(runs: NotionRichText[] | undefined): string {
-  return (runs ?? []).map((r) => r.plain_text ?? r.text?.content ?? '').join('');
+export function plainText(runs: readonly NotionRichText[] | undefined): string {
+  return (runs ?? []).map(textOf).join('');
+}
+
+/** A run's text: `plain_text`, or the content of a text run that lacks it. */
+function textOf(run: NotionRichText): string {
+  return run.plain_text ?? (run.type === 'text' ? run.text.content : '');
 }
 
 function runToMarkdown(run: NotionRichText): string {
-  if (run.type === 'equation') return `$${run.equation?.expression ?? run.plain_text}$`;
-  let text = run.plain_text ?? run.text?.content ?? '';
+  if (run.type === 'equation') return `$${run.equation.expression ?? run.plain_text}$`;
+  let text = textOf(run);
   if (text === '') return '';
   const a = run.annotations ?? {};
   if (a.code) text = `\`${text}\``;
@@ -27,63 +32,80 @@ function runToMarkdown(run: NotionRichText): string {
     }
     text = lead + styled + trail;
   }
-  const href = run.href ?? run.text?.link?.url ?? null;
+  const href = run.href ?? (run.type === 'text' ? run.text.link?.url : null) ?? null;
   return href ? `[${text}](${href})` : text;
 }
 
 /** The page's title: the property of type `title`, whatever it is named. */
 export function titleOf(properties: Record<string, NotionProperty>): string {
   const title = Object.values(properties).find((p) => p.type === 'title');
-  return title ? plainText(title.title as NotionRichText[]).trim() : '';
+  return title?.type === 'title' ? plainText(title.title).trim() : '';
 }
 
 /** A property value as one line of text, or '' when empty or not representable. */
 export function propertyToText(property: NotionProperty): string {
-  const value = property[property.type];
   switch (property.type) {
     case 'title':
+      return plainText(property.title);
     case 'rich_text':
-      return plainText(value as NotionRichText[]);
+      return plainText(property.rich_text);
     case 'number':
+      return textOrEmpty(property.number);
     case 'url':
+      return textOrEmpty(property.url);
     case 'email':
+      return textOrEmpty(property.email);
     case 'phone_number':
+      return textOrEmpty(property.phone_number);
     case 'created_time':
+      return property.created_time;
     case 'last_edited_time':
-      return value === null || value === undefined ? '' : String(value);
+      return property.last_edited_time;
     case 'checkbox':
-      return value ? 'yes' : 'no';
+      return property.checkbox ? 'yes' : 'no';
     case 'select':
+      return property.select?.name ?? '';
     case 'status':
-      return (value as { name?: string } | null)?.name ?? '';
+      return property.status?.name ?? '';
     case 'multi_select':
-      return ((value as { name: string }[] | null) ?? []).map((o) => o.name).join(', ');
-    case 'date': {
-      const date = value as { start: string; end: string | null } | null;
-      return date ? (date.end ? `${date.start} → ${date.end}` : date.start) : '';
-    }
+      return property.multi_select.map((o) => o.name).join(', ');
+    case 'date':
+      return dateText(property.date);
     case 'people':
+      return property.people.map(personName).join(', ');
     case 'created_by':
-    case 'last_edited_by': {
-      const people = (Array.isArray(value) ? value : [value]) as ({ name?: string; id: string } | null)[];
-      return people.filter((p) => p !== null).map((p) => p.name ?? p.id).join(', ');
-    }
+      return personName(property.created_by);
+    case 'last_edited_by':
+      return personName(property.last_edited_by);
     case 'relation':
-      return ((value as { id: string }[] | null) ?? []).map((r) => r.id).join(', ');
+      return property.relation.map((r) => r.id).join(', ');
     case 'unique_id': {
-      const id = value as { prefix: string | null; number: number | null } | null;
-      return id?.number === null || id === null ? '' : `${id.prefix ? `${id.prefix}-` : ''}${id.number}`;
+      const { prefix, number } = property.unique_id;
+      return number === null ? '' : `${prefix ? `${prefix}-` : ''}${number}`;
     }
     case 'formula': {
-      const formula = value as { type: string; [k: string]: unknown } | null;
-      return formula ? propertyToText(formula as NotionProperty) : '';
+      const formula = property.formula;
+      if (formula.type === 'date') return dateText(formula.date);
+      if (formula.type === 'string') return textOrEmpty(formula.string);
+      if (formula.type === 'number') return textOrEmpty(formula.number);
+      return formula.type === 'boolean' ? textOrEmpty(formula.boolean) : '';
     }
-    case 'string':
-    case 'boolean':
-      return value === null || value === undefined ? '' : String(value);
     case 'files':
-      return ((value as { name: string }[] | null) ?? []).map((f) => f.name).join(', ');
+      return property.files.map((f) => f.name).join(', ');
     default:
       return '';
   }
+}
+
+function textOrEmpty(value: string | number | boolean | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function dateText(date: { start: string; end: string | null } | null): string {
+  return date ? (date.end ? `${date.start} → ${date.end}` : date.start) : '';
+}
+
+/** A user's name when the answer carries it (a full user), else the id. */
+function personName(person: { id: string; name?: string | null }): string {
+  return person.name ?? person.id;
 }
