@@ -6,6 +6,7 @@ import { createRateLimitedLog } from '../../src/actors/log/rate-limited-log.ts';
 import type { ConnectorManager } from '../../src/actors/system/connector-manager.ts';
 import type { HealthReport } from '../../src/actors/system/health-report.ts';
 import { type AppDeps, createApp } from '../../src/http/create-app.ts';
+import { jsonOf } from '../support/temp-service.ts';
 
 const ADMIN = 'admin-token-0123456789';
 const READ = 'read-token-abcdefghij';
@@ -226,7 +227,7 @@ describe('health, liveness and readiness', () => {
 
   it('without tokens, shows a direct local caller the details on any bind, and a proxied one only the status', async () => {
     const { call } = await start({ bindHost: '0.0.0.0' });
-    expect(Object.keys(await (await call('/webhooks/health')).json())).toEqual(['status', 'connectors', 'queue', 'workers', 'reasons']);
+    expect(Object.keys(await jsonOf(call('/webhooks/health')))).toEqual(['status', 'connectors', 'queue', 'workers', 'reasons']);
     expect(await (await call('/webhooks/health', { headers: { 'x-real-ip': '203.0.113.7' } })).json()).toEqual({ status: 'healthy' });
     await new Promise((resolve) => server?.close(resolve));
     const withToken = await start({ bindHost: '127.0.0.1', adminToken: ADMIN });
