@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashedEmbedder } from '../../../src/actors/embed/hashed-embedder.ts';
+import { countTokens } from '../../../src/actors/pipeline/count-tokens.ts';
 import { isInvalidEventError } from '../../../src/actors/pipeline/invalid-event-error.ts';
 import { createEventProcessor, type EventProcessor } from '../../../src/actors/pipeline/process-event.ts';
 import { SqliteGraphStore } from '../../../src/actors/stores/sqlite-graph-store.ts';
@@ -173,5 +174,27 @@ describe('event processor with SQLite stores', () => {
     expect(isInvalidEventError(error)).toBe(true);
     expect(error).toMatchObject({ name: 'InvalidEventError', code: 'INVALID_EVENT' });
     expect(await graph.countDocuments()).toBe(0);
+  });
+
+  it("embeds each chunk with its breadcrumb, within the embedder's input limit", async () => {
+    const embedded: string[] = [];
+    const small = new HashedEmbedder();
+    const recording = {
+      model: small.model,
+      dimension: small.dimension,
+      maxInputTokens: 64,
+      embed: async (texts: string[]) => {
+        embedded.push(...texts);
+        return small.embed(texts);
+      },
+    };
+    const long = `${INSTALL}\n${Array.from({ length: 12 }, (_, i) => `Step ${i}: run the installer with option ${i} and check the log.`).join('\n\n')}\n`;
+    await createEventProcessor({ graph, vector, embedder: recording }).process(upsert('guide/install.md', long), ++version);
+    expect(embedded.length).toBeGreaterThan(4);
+    expect(embedded[0]).toBe('Installing inlet > Install\n\nIntro to installation. See [usage](../usage.md#run), [self](./install.md) and [usage again](/usage.md).');
+    expect(embedded.slice(1).every((t) => t.startsWith('Installing inlet > Install > '))).toBe(true);
+    for (const text of embedded) expect(countTokens(text)).toBeLessThanOrEqual(64);
+    const stored = await graph.getDocument('docs:guide/install.md');
+    expect(stored?.chunks.map((c) => c.text)).toEqual(embedded.map((t) => t.slice(t.indexOf('\n\n') + 2)));
   });
 });
