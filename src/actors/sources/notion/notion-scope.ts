@@ -1,5 +1,6 @@
 import { collectAll } from '../paginate.ts';
 import type { NotionApi } from './notion-api.ts';
+import { isSourceNotFoundError } from '../source-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
 import type { NotionPageStates } from './notion-page-states.ts';
 import { isGone, type NotionPage, type NotionParent } from './notion-types.ts';
@@ -7,7 +8,7 @@ import { isGone, type NotionPage, type NotionParent } from './notion-types.ts';
 /** How far up a hierarchy the scope check walks before giving up (guards against cycles in bad data). */
 const MAX_DEPTH = 64;
 
-/** A parent as kept in the cursor: `page:<id>`, `data_source:<id>`, `block:<id>`, `database:<id>` or `workspace`. */
+/** A parent as kept in the per-document state: `page:<id>`, `data_source:<id>`, `block:<id>`, `database:<id>` or `workspace`. */
 export type ParentRef = string;
 
 /** The parent reference of a page, block or data source. */
@@ -85,7 +86,7 @@ export class NotionScope {
     try {
       return await collectAll((c) => this.api.queryDataSource(dataSourceId, since, c));
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return [];
+      if (isSourceNotFoundError(error)) return [];
       throw error;
     }
   }
@@ -110,7 +111,7 @@ export class NotionScope {
     if (known !== undefined) return known;
     let parent: ParentRef = 'workspace';
     if (kind === 'page') parent = parentRefOf((await this.api.page(id))?.parent);
-    else if (kind === 'block') parent = parentRefOf((await this.api.block(id))?.parent as NotionParent | undefined);
+    else if (kind === 'block') parent = parentRefOf((await this.api.block(id))?.parent);
     else if (kind === 'data_source') {
       const source = await this.api.dataSource(id);
       // A data source's parent is its database; the database's own place is `database_parent`.
