@@ -7,16 +7,17 @@ export interface GitScope {
   patterns: string[];
 }
 
-/** What the Git connector remembers between polls. */
+/**
+ * What the Git connector remembers between polls. What it remembers per document (path → blob id) is in the
+ * per-document state store, written as documents change, so a poll that changes ten files writes ten entries.
+ */
 export interface GitCursor {
   /** Format of this cursor; bumped, with a migration in `readGitCursor`, when its shape changes. */
   version: 1;
   scope: GitScope;
   /** Last processed commit. */
   head: string;
-  /** path → blob id of every document held: what a diff cannot reach (a lost clone, a force push) is reconciled against. */
-  blobs: Record<string, string>;
-  /** When the tree was last listed against `blobs` (ISO 8601). */
+  /** When the tree was last listed against the documents held (ISO 8601). */
   lastReconcile: string;
 }
 
@@ -24,6 +25,5 @@ export interface GitCursor {
 export function readGitCursor(value: unknown): GitCursor | null {
   const cursor = value as Partial<GitCursor> | null;
   if (cursor?.version !== 1 || typeof cursor.head !== 'string' || typeof cursor.scope !== 'object' || cursor.scope === null) return null;
-  if (typeof cursor.blobs !== 'object' || cursor.blobs === null) return null;
-  return { version: 1, scope: cursor.scope, head: cursor.head, blobs: { ...cursor.blobs }, lastReconcile: cursor.lastReconcile ?? new Date(0).toISOString() };
+  return { version: 1, scope: cursor.scope, head: cursor.head, lastReconcile: cursor.lastReconcile ?? new Date(0).toISOString() };
 }

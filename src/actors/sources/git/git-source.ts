@@ -8,6 +8,9 @@ import { type GitCursor, type GitScope, readGitCursor } from './git-cursor.ts';
 import { type GitOptions, isGitDocumentPath } from './git-options.ts';
 import { GitRepository, type TreeBlob } from './git-repository.ts';
 
+/** What a poll changes in the per-document state: path → blob id set, paths deleted. */
+type DocumentStateChanges = NonNullable<PollResult['documents']>;
+
 /** What a poll found changed: paths to delete, and files to read and upsert. */
 interface Changes {
   removed: string[];
@@ -35,7 +38,7 @@ export class GitSource implements DocumentSource {
     this.repository = new GitRepository(options.cloneDir, options.url, options.timeoutMs);
   }
 
-  async poll({ cursor, guard, signal }: PollRequest): Promise<PollResult> {
+  async poll({ cursor, documents: held = new Map(), guard, signal }: PollRequest): Promise<PollResult> {
     const previous = readGitCursor(cursor);
     const now = this.now();
     const { url, docsPath, extensions } = this.options;
@@ -48,32 +51,25 @@ export class GitSource implements DocumentSource {
     this.lastCheck.head = head;
     const inScope = previous !== null && isSameScope(previous.scope, scope);
     const reconcileDue = inScope && now - Date.parse(previous.lastReconcile) >= this.options.reconcileMs;
-    const next = (blobs: Record<string, string>, lastReconcile: string): GitCursor => ({ version: 1, scope, head, blobs, lastReconcile });
 
     if (!inScope || reconcileDue) {
       // A new or unknown scope is backfilled, a due reconcile lists the tree; either way, documents held but not listed
-      // any more are deleted through the mass-deletion guard.
+      // any more are deleted through the mass-deletion guard (and stay held when it trips).
       if (reconcileDue) this.figures.reconciliations++;
-      const held = previous?.blobs ?? {};
       const listed = await this.documentsAt(head, signal);
-      const judgement = judgeDeletions(Object.keys(held), new Set(listed.keys()), this.options.maxDeletionShare);
+      const judgement = judgeDeletions([...held.keys()], new Set(listed.keys()), this.options.maxDeletionShare);
       this.lastCheck = { last: new Date(now).toISOString(), guard: judgement.report, head };
       if (judgement.tripped) this.logger.warn('git: too many documents missing at once, nothing deleted', { connector: this.name, guard: judgement.report });
       const changes: Changes = {
         removed: judgement.tripped ? [] : judgement.missing,
-        upserted: [...listed].filter(([path, blob]) => !inScope || held[path] !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
+        upserted: [...listed].filter(([path, blob]) => !inScope || held.get(path) !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
       };
-      const kept = judgement.tripped ? Object.fromEntries(judgement.missing.map((p) => [p, held[p]!])) : {};
-      const blobs = { ...kept, ...Object.fromEntries([...listed].map(([path, blob]) => [path, blob.sha])) };
-      return { events: await this.eventsOf(changes, head, signal), nextCursor: next(blobs, new Date(now).toISOString()) };
+      return this.resultOf(changes, held, { version: 1, scope, head, lastReconcile: new Date(now).toISOString() }, signal);
     }
     if (head === previous.head) return { events: [], nextCursor: cursor };
 
-    const changes = (await this.repository.hasCommit(previous.head, signal)) ? await this.diff(previous.head, head, signal) : await this.treeDiff(previous, head, signal);
-    const blobs = { ...previous.blobs };
-    for (const path of changes.removed) delete blobs[path];
-    for (const file of changes.upserted) blobs[file.path] = file.sha;
-    return { events: await this.eventsOf(changes, head, signal), nextCursor: next(blobs, previous.lastReconcile) };
+    const changes = (await this.repository.hasCommit(previous.head, signal)) ? await this.diff(previous.head, head, signal) : await this.treeDiff(held, head, signal);
+    return this.resultOf(changes, held, { ...previous, head }, signal);
   }
 
   isOutage(error: unknown): boolean {
@@ -116,13 +112,21 @@ export class GitSource implements DocumentSource {
   }
 
   /** The documents at `head` against those held, when the last processed commit is gone from the clone. */
-  private async treeDiff(previous: GitCursor, head: string, signal: AbortSignal): Promise<Changes> {
+  private async treeDiff(held: ReadonlyMap<string, string>, head: string, signal: AbortSignal): Promise<Changes> {
     this.figures.reconciliations++;
     const listed = await this.documentsAt(head, signal);
     return {
-      removed: Object.keys(previous.blobs).filter((path) => !listed.has(path)),
-      upserted: [...listed].filter(([path, blob]) => previous.blobs[path] !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
+      removed: [...held.keys()].filter((path) => !listed.has(path)),
+      upserted: [...listed].filter(([path, blob]) => held.get(path) !== blob.sha).map(([path, blob]) => ({ path, ...blob })),
     };
+  }
+
+  /** The events of `changes`, the cursor, and the per-document entries (path → blob id) they change. */
+  private async resultOf(changes: Changes, held: ReadonlyMap<string, string>, nextCursor: GitCursor, signal: AbortSignal): Promise<PollResult> {
+    const documents: DocumentStateChanges = { set: {}, delete: changes.removed.filter((path) => held.has(path)) };
+    // A file skipped as too large is recorded too, so it is not read again until it changes.
+    for (const file of changes.upserted) if (held.get(file.path) !== file.sha) documents.set[file.path] = file.sha;
+    return { events: await this.eventsOf(changes, nextCursor.head, signal), nextCursor, documents };
   }
 
   private async eventsOf(changes: Changes, commit: string, signal: AbortSignal): Promise<IngestionEvent[]> {

@@ -13,15 +13,20 @@ afterEach(() => remote?.close());
 
 const HOUR = 3_600_000;
 
-/** A Git connector over `remote` with one saved cursor and a simulated clock; `configure` restarts it with other metadata. */
+/**
+ * A Git connector over `remote` with one saved cursor, its per-document state (applied as the poll logic does) and a
+ * simulated clock; `configure` restarts it with other metadata.
+ */
 function connector(git: GitRemote) {
   let cursor: unknown = null;
+  const documents = new Map<string, string>();
   let now = Date.parse('2026-01-01T00:00:00Z');
   let source: GitSource | undefined;
   return {
     get cursor() {
       return cursor as Record<string, unknown>;
     },
+    documents,
     advance(ms: number) {
       now += ms;
     },
@@ -32,8 +37,10 @@ function connector(git: GitRemote) {
     },
     async poll(signal = new AbortController().signal): Promise<PollResult> {
       source ??= this.configure();
-      const result = await source.poll({ cursor, webhooks: [], signal, guard: (call) => call(signal) });
+      const result = await source.poll({ cursor, documents, webhooks: [], signal, guard: (call) => call(signal) });
       cursor = result.nextCursor;
+      for (const [path, sha] of Object.entries(result.documents?.set ?? {})) documents.set(path, sha);
+      for (const path of result.documents?.delete ?? []) documents.delete(path);
       return result;
     },
   };
@@ -65,13 +72,17 @@ describe('Git source', () => {
     const result = await c.poll();
     expect(summary(result)).toEqual(['delete docs/b.md', 'delete docs/c.md', 'upsert docs/a.md', 'upsert docs/moved/b.md']);
     expect(result.events.find((e) => e.path === 'docs/a.md')?.content).toBe('# A, edited\n');
-    expect(c.cursor).toMatchObject({ head, blobs: { 'docs/a.md': expect.any(String), 'docs/moved/b.md': expect.any(String) } });
-    expect(Object.keys(c.cursor.blobs as object).sort()).toEqual(['docs/a.md', 'docs/moved/b.md']);
+    expect(c.cursor).toEqual({ version: 1, scope: expect.any(Object), head, lastReconcile: expect.any(String) });
+    // Only what changed is written: the edit, the rename's two paths and the deletion; nothing of the others.
+    expect(result.documents).toEqual({ set: { 'docs/a.md': expect.any(String), 'docs/moved/b.md': expect.any(String) }, delete: expect.arrayContaining(['docs/b.md', 'docs/c.md']) });
+    expect(result.documents?.delete).toHaveLength(2);
+    expect([...c.documents.keys()].sort()).toEqual(['docs/a.md', 'docs/moved/b.md']);
 
     const before = c.cursor;
     const idle = await c.poll();
     expect(idle.events).toEqual([]);
     expect(idle.nextCursor).toBe(before);
+    expect(idle.documents).toBeUndefined();
   });
 
   it('ignores commits that change nothing under docs_path', async () => {
@@ -119,18 +130,21 @@ describe('Git source', () => {
     expect(summary(await c.poll())).toEqual(['delete docs/next.md', ...all].sort());
   });
 
-  it('keeps the documents when a reconcile finds most of them gone at once', async () => {
+  it('keeps the documents when a reconcile finds most of them gone at once, and deletes a few', async () => {
     remote = createGitRemote({ 'docs/a.md': 'a', 'docs/b.md': 'b', 'docs/c.md': 'c', 'docs/d.md': 'd', 'docs/e.md': 'e', 'docs/f.md': 'f' });
     const c = connector(remote);
     await c.poll();
-    // The cursor claims documents the tree never had: a reconcile must not trust a listing that loses most of them.
-    const held = c.cursor.blobs as Record<string, string>;
-    const invented = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`docs/old-${i}.md`, 'x'.repeat(40)]));
-    Object.assign(held, invented);
+    // The state holds documents the tree never had: a reconcile must not trust a listing that loses most of them.
+    const invented = Array.from({ length: 20 }, (_, i) => `docs/old-${i}.md`);
+    for (const path of invented) c.documents.set(path, 'x'.repeat(40));
     c.advance(25 * HOUR);
     const tripped = await c.poll();
     expect(tripped.events).toEqual([]);
-    expect(Object.keys(c.cursor.blobs as object)).toEqual(expect.arrayContaining(Object.keys(invented)));
+    expect([...c.documents.keys()]).toEqual(expect.arrayContaining(invented));
+    // With most of them gone from the state, the next due reconcile deletes the few left.
+    for (const path of invented.slice(1)) c.documents.delete(path);
+    c.advance(25 * HOUR);
+    expect(summary(await c.poll())).toEqual(['delete docs/old-0.md']);
   });
 
   it('shows the remote in health without the credentials its URL may carry', () => {
