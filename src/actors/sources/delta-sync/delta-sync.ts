@@ -66,6 +66,8 @@ export class DeltaSync {
   async poll<Scope, Item>(request: PollRequest, settings: DeltaSyncSettings<Scope>, now: number, planFor: (states: DocumentStates) => DeltaPlan<Item>): Promise<PollResult> {
     const read = readDeltaCursor<Scope>(request.cursor, (v1) => settings.entriesOfV1(v1));
     const states = new DocumentStates(request.documents);
+    // No cursor means a full backfill (a first poll, or a cursor deleted to force one): state left without it is stale.
+    if (!read) for (const id of [...states.ids()]) states.delete(id);
     for (const [id, value] of Object.entries(read?.migrated ?? {})) states.set(id, value);
     const plan = planFor(states);
     const previous = read?.cursor ?? null;

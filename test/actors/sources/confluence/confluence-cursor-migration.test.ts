@@ -48,3 +48,17 @@ describe('Confluence source: cursor format migration', () => {
     expect(summary(await after.poll())).toEqual(['upsert A2']);
   });
 });
+
+describe('Confluence source: no cursor', () => {
+  it('backfills in full even when per-document state is left from before, and forgets that state', async () => {
+    fake = await startFakeConfluence();
+    fake.addPage({ space: 'ENG', title: 'A' });
+    const p = confluencePoller(confluenceSourceFor(fake));
+    await p.poll();
+    await p.state.documents.apply('confluence', { set: { 999999: 'page 1/' }, delete: [] });
+    p.state.cursor = null;
+    const again = await p.poll();
+    expect(summary(again)).toEqual(['upsert A']);
+    expect(again.documents!.delete).toEqual(['999999']);
+  });
+});
