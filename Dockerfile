@@ -14,6 +14,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# A container is reached through its published port, so it listens beyond its own loopback (set the tokens: SECURITY.md).
+ENV INLET_HOST=0.0.0.0
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json inlet.yaml ./

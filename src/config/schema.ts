@@ -121,8 +121,8 @@ export const configSchema = z
       .strictObject({
         /** HTTP port. Default 8000. */
         port: z.coerce.number().int().min(0).max(65_535).default(8000),
-        /** Bind address. Default 0.0.0.0. */
-        host: z.string().default('0.0.0.0'),
+        /** Bind address. Default 127.0.0.1: beyond loopback the protected routes need tokens (see SECURITY.md). */
+        host: z.string().default('127.0.0.1'),
         /**
          * Bearer token of the admin role (breaker reset, queue clear, dead letters, poll now, the inspector relay); it also
          * grants the reader role. Empty: admin routes answer only when `host` is loopback and no proxy header is present.

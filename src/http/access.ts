@@ -36,8 +36,6 @@ export interface Access {
   grantOf(ctx: Context): Grant;
   /** Middleware refusing requests that do not hold `role`: 401 with a token configured, 403 without. */
   require(role: Role): Middleware;
-  /** True when no token is configured and the request comes straight from this machine (loopback peer, no proxy header), whatever the bind. */
-  isDirectLocal(ctx: Context): boolean;
 }
 
 const grants = (grant: Grant, role: Role) => grant === 'admin' || grant === role;
@@ -83,7 +81,6 @@ export function createAccess(options: AccessOptions): Access {
 
   return {
     grantOf,
-    isDirectLocal: (ctx) => !anyToken && isLoopbackPeer(ctx.req.socket.remoteAddress) && !proxyHeaderOf(ctx.req.headers),
     require(role) {
       return async (ctx, next) => {
         if (!grants(grantOf(ctx), role)) {

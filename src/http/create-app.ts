@@ -65,10 +65,9 @@ export function createApp(deps: AppDeps): Koa {
     const report = await manager.health();
     // Load balancers read the status code: only a queue outage takes the instance out.
     ctx.status = report.status === 'unhealthy' ? 503 : 200;
-    // The details name sources and carry upstream error text: readers get the runbook's shape, anyone else the status.
-    // Without tokens, a direct local caller gets them on any bind too, so the runbook's `curl localhost:8000/webhooks/health`
-    // works on the default 0.0.0.0; they are scrubbed of secrets either way.
-    const details = grantsRole(access.grantOf(ctx), 'reader') || access.isDirectLocal(ctx);
+    // The details name sources and carry upstream error text: readers get the runbook's shape (scrubbed of secrets),
+    // anyone else the status. The default loopback bind lets the runbook's `curl localhost:8000/webhooks/health` in.
+    const details = grantsRole(access.grantOf(ctx), 'reader');
     ctx.body = details ? redactHealthReport(report, scrub) : { status: report.status };
   });
 

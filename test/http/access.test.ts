@@ -225,10 +225,14 @@ describe('health, liveness and readiness', () => {
     expect(body.reasons[0]).toBe('connector docs is degraded: 401 for [redacted]');
   });
 
-  it('without tokens, shows a direct local caller the details on any bind, and a proxied one only the status', async () => {
-    const { call } = await start({ bindHost: '0.0.0.0' });
-    expect(Object.keys(await jsonOf(call('/webhooks/health')))).toEqual(['status', 'connectors', 'queue', 'workers', 'reasons']);
-    expect(await (await call('/webhooks/health', { headers: { 'x-real-ip': '203.0.113.7' } })).json()).toEqual({ status: 'healthy' });
+  it('without tokens, shows a direct local caller the details on a loopback bind only, and a proxied one only the status', async () => {
+    const loopback = await start({ bindHost: '127.0.0.1' });
+    expect(Object.keys(await jsonOf(loopback.call('/webhooks/health')))).toEqual(['status', 'connectors', 'queue', 'workers', 'reasons']);
+    expect(await (await loopback.call('/webhooks/health', { headers: { 'x-real-ip': '203.0.113.7' } })).json()).toEqual({ status: 'healthy' });
+    await new Promise((resolve) => server?.close(resolve));
+    // Bound beyond loopback, a local peer may be a same-host proxy that adds no header: the details need a token.
+    const wide = await start({ bindHost: '0.0.0.0' });
+    expect(await (await wide.call('/webhooks/health')).json()).toEqual({ status: 'healthy' });
     await new Promise((resolve) => server?.close(resolve));
     const withToken = await start({ bindHost: '127.0.0.1', adminToken: ADMIN });
     expect(await (await withToken.call('/webhooks/health')).json()).toEqual({ status: 'healthy' });
