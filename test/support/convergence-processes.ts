@@ -49,7 +49,7 @@ storage: { path: ${q(join(c.dir, 'inlet.db'))} }
 embedder: { kind: openai, url: ${q(`${c.embedderUrl}/v1`)}, model: fake-embedding, batch_size: 16 }
 worker: { count: ${workers}, batch_size: 10 }
 server: { port: ${c.port}, host: 127.0.0.1 }
-log: { level: warn }
+log: { level: info }
 `;
 }
 

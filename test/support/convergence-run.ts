@@ -88,7 +88,13 @@ export class HistoryRun {
     );
     const run = new HistoryRun(env, dir, docs, processes);
     for (const [path, content] of Object.entries(LOCAL_SEED)) run.writeLocal(path, content);
-    await processes.startAll();
+    try {
+      await processes.startAll();
+    } catch (error) {
+      const redis = await run.redisAnswer();
+      await run.close();
+      throw new Error(`${(error as Error).message}\nRedis at ${env.redis.url}: ${redis}`);
+    }
     return run;
   }
 
@@ -180,7 +186,11 @@ export class HistoryRun {
    */
   async settle(): Promise<HistoryOutcome> {
     await Promise.all(this.pauses);
-    await this.processes.startAll();
+    try {
+      await this.processes.startAll();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nRedis at ${this.env.redis.url}: ${await this.redisAnswer()}`);
+    }
     await this.courier.deliverDeferred();
     const askedAt = new Date().toISOString();
     const started = Date.now();
@@ -202,6 +212,15 @@ export class HistoryRun {
     await this.processes.stopAll();
     this.probe.disconnect();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** What Redis answers a PING with, or why it does not, for error reports. */
+  private async redisAnswer(): Promise<string> {
+    try {
+      return await Promise.race([this.probe.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 2 s'), 2000))]);
+    } catch (error) {
+      return String(error);
+    }
   }
 
   private writeLocal(path: string, content: string): void {
