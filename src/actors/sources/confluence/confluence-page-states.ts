@@ -1,4 +1,4 @@
-import type { DocumentStates } from '../delta-sync/document-states.ts';
+import type { DocumentStates } from '../document-states.ts';
 
 /** A content type of Confluence the connector ingests. */
 export type ContentType = 'page' | 'blogpost';

@@ -5,7 +5,7 @@ import type { PollRequest, PollResult } from '../document-source.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { isSameScope } from '../same-scope.ts';
 import { DELTA_CURSOR_VERSION, type DeltaCursor, readDeltaCursor } from './delta-cursor.ts';
-import { DocumentStates } from './document-states.ts';
+import { DocumentStates } from '../document-states.ts';
 
 /** What one poll of a delta-synced source does with documents: the part particular to each source. */
 export interface DeltaPlan<Item> {

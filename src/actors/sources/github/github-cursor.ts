@@ -9,9 +9,12 @@ export interface GithubScope {
   patterns: string[];
 }
 
-/** What the GitHub connector remembers between polls. */
+/** The format version of GitHub cursors: 2 keeps the blob of each document in the per-document state store. */
+export const GITHUB_CURSOR_VERSION = 2;
+
+/** What the GitHub connector remembers between polls, besides each document's blob (per-document state: path → sha). */
 export interface GithubCursor {
-  version: 1;
+  version: typeof GITHUB_CURSOR_VERSION;
   /** The scope the cursor covers; null for a cursor written before scopes were recorded (unknown scope). */
   scope: GithubScope | null;
   branch: string;
@@ -19,31 +22,35 @@ export interface GithubCursor {
   head: string;
   /** ETag of the last head answer, for the conditional request. */
   etag: string | null;
-  /**
-   * path → blob sha of every document held: those at `head`, plus any a tripped mass-deletion guard kept. The old tree
-   * when a compare cannot be used, and the documents a reconcile or a scope change checks.
-   */
-  blobs: Record<string, string>;
-  /** When the tree was last listed against `blobs` (ISO 8601). */
+  /** When the tree was last listed against the documents held (ISO 8601). */
   lastReconcile: string;
 }
 
+/** A saved cursor read back, and the blobs an older format carried inside it (to move into the per-document state). */
+export interface ReadGithubCursor {
+  cursor: GithubCursor;
+  /** path → blob sha of a version 1 (or unversioned) cursor; null for a current one. */
+  migrated: Record<string, string> | null;
+}
+
 /**
- * The cursor as saved, or null when there is none (or it is from another connector kind): a backfill follows. A
- * cursor without a version predates scopes: it is read with an unknown scope, so its documents are reconciled
- * against a fresh backfill.
+ * The cursor as saved, or null when there is none (or it is from another connector kind): a backfill follows. Version 1
+ * held every document's blob inside the cursor; a cursor without a version also predates scopes, so it is read with
+ * an unknown scope and its documents are reconciled against a fresh backfill.
  */
-export function readGithubCursor(value: unknown): GithubCursor | null {
-  const cursor = value as Partial<GithubCursor> | null;
-  if (typeof cursor?.head !== 'string' || typeof cursor.branch !== 'string' || typeof cursor.blobs !== 'object' || cursor.blobs === null) return null;
-  const scope = cursor.version === 1 && cursor.scope ? cursor.scope : null;
-  return {
-    version: 1,
+export function readGithubCursor(value: unknown): ReadGithubCursor | null {
+  const saved = value as (Partial<Omit<GithubCursor, 'version'>> & { version?: number; blobs?: Record<string, string> }) | null;
+  if (typeof saved?.head !== 'string' || typeof saved.branch !== 'string') return null;
+  const current = saved.version === GITHUB_CURSOR_VERSION;
+  if (!current && (typeof saved.blobs !== 'object' || saved.blobs === null)) return null;
+  const scope = (current || saved.version === 1) && saved.scope ? saved.scope : null;
+  const cursor: GithubCursor = {
+    version: GITHUB_CURSOR_VERSION,
     scope,
-    branch: cursor.branch,
-    head: cursor.head,
-    etag: cursor.etag ?? null,
-    blobs: { ...cursor.blobs },
-    lastReconcile: cursor.lastReconcile ?? new Date(0).toISOString(),
+    branch: saved.branch,
+    head: saved.head,
+    etag: saved.etag ?? null,
+    lastReconcile: saved.lastReconcile ?? new Date(0).toISOString(),
   };
+  return { cursor, migrated: current ? null : { ...saved.blobs } };
 }

@@ -4,7 +4,8 @@ import type { DocumentSource, GuardedCall, PollRequest, PollResult } from '../do
 import { GithubClient } from './github-client.ts';
 import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
 import { type DocumentBlobs, listDocuments } from './list-documents.ts';
-import { type GithubCursor, type GithubScope, readGithubCursor } from './github-cursor.ts';
+import { GITHUB_CURSOR_VERSION, type GithubCursor, type GithubScope, readGithubCursor } from './github-cursor.ts';
+import { DocumentStates } from '../document-states.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { isSameScope } from '../same-scope.ts';
 
@@ -31,8 +32,14 @@ export class GithubSource implements DocumentSource {
     this.client = new GithubClient(name, options, now);
   }
 
-  async poll({ cursor, webhooks, guard }: PollRequest): Promise<PollResult> {
-    const previous = readGithubCursor(cursor);
+  async poll({ cursor, webhooks, guard, documents }: PollRequest): Promise<PollResult> {
+    const read = readGithubCursor(cursor);
+    const previous = read?.cursor ?? null;
+    // Per-document state: path → blob sha of every document held (at `head`, plus any a tripped guard kept).
+    const states = new DocumentStates(documents);
+    // No cursor means a full backfill: state left without it is stale.
+    if (!read) for (const path of [...states.ids()]) states.delete(path);
+    for (const [path, sha] of Object.entries(read?.migrated ?? {})) states.set(path, sha);
     const now = this.now();
     const { apiUrl, owner, repo, docsPath, extensions } = this.options;
     // An unset branch keeps following the one resolved before, unless the repository itself changed.
@@ -44,14 +51,15 @@ export class GithubSource implements DocumentSource {
     const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
     // A due reconcile asks unconditionally: it needs the head's tree even when the branch did not move.
     const head = await guard((signal) => this.client.head(branch, inScope && !forced && !reconcileDue ? previous.etag : null, signal));
-    if (head.notModified) return { events: [], nextCursor: cursor };
-    const next = (blobs: Record<string, string>, lastReconcile = previous?.lastReconcile ?? new Date(now).toISOString()): GithubCursor =>
-      ({ version: 1, scope, branch, head: head.sha, etag: head.etag, blobs, lastReconcile });
+    // An idle branch changes nothing, except that an older cursor format is written anew (the migration).
+    if (head.notModified) return read?.migrated ? { events: [], nextCursor: read.cursor, documents: states.changes() } : { events: [], nextCursor: cursor };
+    const next = (lastReconcile = previous?.lastReconcile ?? new Date(now).toISOString()): PollResult['nextCursor'] =>
+      ({ version: GITHUB_CURSOR_VERSION, scope, branch, head: head.sha, etag: head.etag, lastReconcile }) satisfies GithubCursor;
+    const held = heldBlobs(states);
     if (!inScope || reconcileDue) {
       // A new or unknown scope is backfilled; a due reconcile lists the tree. Either way, documents held but not listed
       // any more are deleted through the mass-deletion guard.
       if (reconcileDue) this.figures.reconciliations++;
-      const held = previous?.blobs ?? {};
       const listed = await listDocuments(this.client, this.options, head.treeSha, guard);
       const judgement = judgeDeletions(Object.keys(held), new Set(Object.keys(listed)), this.options.maxDeletionShare);
       this.noteGuard(now, judgement.report, judgement.tripped ? judgement.missing.length : 0);
@@ -61,20 +69,20 @@ export class GithubSource implements DocumentSource {
         ...(judgement.tripped ? [] : judgement.missing.map((p) => this.remove(p, head.sha))),
         ...(await this.upserts(changed.map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, guard)),
       ];
-      const kept = judgement.tripped ? Object.fromEntries(judgement.missing.map((p) => [p, held[p]!])) : {};
-      return { events, nextCursor: next({ ...kept, ...shasOf(listed) }, new Date(now).toISOString()) };
+      if (!judgement.tripped) for (const path of judgement.missing) states.delete(path);
+      for (const [path, blob] of Object.entries(listed)) states.set(path, blob.sha);
+      return { events, nextCursor: next(new Date(now).toISOString()), documents: states.changes() };
     }
-    if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(previous.blobs) };
+    if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(), documents: states.changes() };
     const diff = forced ? null : await this.compare(previous, head.sha, guard);
-    const changes = diff ?? (await this.reconcile(previous, head.treeSha, guard));
+    const changes = diff ?? (await this.reconcile(held, head.treeSha, guard));
     const events = [
       ...changes.removed.map((path) => this.remove(path, head.sha)),
       ...(await this.upserts(changes.upserted, branch, head.sha, guard)),
     ];
-    const blobs = { ...previous.blobs };
-    for (const path of changes.removed) delete blobs[path];
-    for (const file of changes.upserted) blobs[file.path] = file.sha;
-    return { events, nextCursor: next(blobs) };
+    for (const path of changes.removed) states.delete(path);
+    for (const file of changes.upserted) states.set(file.path, file.sha);
+    return { events, nextCursor: next(), documents: states.changes() };
   }
 
   isOutage(error: unknown): boolean {
@@ -120,13 +128,13 @@ export class GithubSource implements DocumentSource {
   }
 
   /** Diffs the documents at the head with the ones remembered at the last processed commit. */
-  private async reconcile(previous: GithubCursor, treeSha: string, guard: GuardedCall): Promise<Changes> {
+  private async reconcile(held: Record<string, string>, treeSha: string, guard: GuardedCall): Promise<Changes> {
     this.figures.reconciliations++;
     const now: DocumentBlobs = await listDocuments(this.client, this.options, treeSha, guard);
     return {
-      removed: Object.keys(previous.blobs).filter((path) => !now[path]),
+      removed: Object.keys(held).filter((path) => !now[path]),
       upserted: Object.entries(now)
-        .filter(([path, blob]) => previous.blobs[path] !== blob.sha)
+        .filter(([path, blob]) => held[path] !== blob.sha)
         .map(([path, blob]) => ({ path, sha: blob.sha, size: blob.size })),
     };
   }
@@ -186,6 +194,9 @@ interface Changes {
   upserted: ChangedFile[];
 }
 
-function shasOf(blobs: DocumentBlobs): Record<string, string> {
-  return Object.fromEntries(Object.entries(blobs).map(([path, b]) => [path, b.sha]));
+/** path → blob sha of every document held. */
+function heldBlobs(states: DocumentStates): Record<string, string> {
+  const held: Record<string, string> = {};
+  for (const path of states.ids()) held[path] = states.get(path)!;
+  return held;
 }

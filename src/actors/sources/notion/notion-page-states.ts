@@ -1,4 +1,4 @@
-import type { DocumentStates } from '../delta-sync/document-states.ts';
+import type { DocumentStates } from '../document-states.ts';
 import type { ParentRef } from './notion-scope.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
 import { githubOptionsOf } from '../../../../src/actors/sources/github/github-options.ts';
@@ -11,9 +12,10 @@ afterEach(async () => github?.close());
 
 const HOUR = 3_600_000;
 
-/** A connector whose configuration can change between polls, as after an edit and a restart; one saved cursor and a simulated clock. */
+/** A connector whose configuration can change between polls, as after an edit and a restart; one saved cursor, its per-document state and a simulated clock. */
 function connector(fake: FakeGithub) {
   let cursor: unknown = null;
+  const documents = new MemoryDocumentStateStore();
   let now = Date.parse('2026-01-01T00:00:00Z');
   let source: GithubSource | undefined;
   return {
@@ -23,6 +25,7 @@ function connector(fake: FakeGithub) {
     set cursor(value: unknown) {
       cursor = value;
     },
+    documents,
     advance(ms: number) {
       now += ms;
     },
@@ -35,7 +38,8 @@ function connector(fake: FakeGithub) {
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
       source ??= this.configure();
       const signal = new AbortController().signal;
-      const result = await source.poll({ cursor, webhooks, signal, guard: (call) => call(signal) });
+      const result = await source.poll({ cursor, documents: await documents.load('gh'), webhooks, signal, guard: (call) => call(signal) });
+      if (result.documents) await documents.apply('gh', result.documents);
       cursor = result.nextCursor;
       return result;
     },
@@ -52,7 +56,7 @@ describe('GitHub cursor bound to its scope', () => {
     await c.poll();
     c.configure({ docs_path: 'docs/guides' });
     expect(summary(await c.poll())).toEqual(['delete docs/intro.md', ...Object.keys(guides).map((p) => `upsert ${p}`)]);
-    expect(c.cursor).toMatchObject({ version: 1, scope: { docsPath: 'docs/guides', branch: 'main', repo: 'handbook' } });
+    expect(c.cursor).toMatchObject({ version: 2, scope: { docsPath: 'docs/guides', branch: 'main', repo: 'handbook' } });
     expect((await c.poll()).events).toEqual([]);
   });
 
@@ -75,7 +79,7 @@ describe('GitHub cursor bound to its scope', () => {
     expect(summary(moved)).toEqual(['upsert docs/a.md']);
     expect(moved.events[0]!.content).toBe('wiki a');
     expect(source.health()).toMatchObject({ deletion_guard: 'tripped: 1 of 2 pages missing', held_missing: 1 });
-    expect((c.cursor as { blobs: Record<string, string> }).blobs).toHaveProperty('docs/b.md');
+    expect((await c.documents.load('gh')).has('docs/b.md')).toBe(true);
     c.configure({ repo: 'wiki', max_deletion_share: 0.5 });
     c.advance(24 * HOUR);
     expect(summary(await c.poll())).toEqual(['delete docs/b.md']);
@@ -104,9 +108,8 @@ describe('GitHub cursor bound to its scope', () => {
     const c = connector(github);
     c.configure({ docs_path: 'docs/guides' });
     await c.poll();
-    const cursor = c.cursor as { blobs: Record<string, string> };
-    // A document the cursor holds but the tree no longer lists (a change the connector missed).
-    c.cursor = { ...cursor, blobs: { ...cursor.blobs, 'docs/guides/missed.md': 'f'.repeat(40) } };
+    // A document the connector holds but the tree no longer lists (a change the connector missed).
+    await c.documents.apply('gh', { set: { 'docs/guides/missed.md': 'f'.repeat(40) }, delete: [] });
     expect((await c.poll()).events).toEqual([]);
     c.advance(24 * HOUR);
     const requestsBefore = github.requests.length;
@@ -121,7 +124,27 @@ describe('GitHub cursor bound to its scope', () => {
     c.cursor = { branch: 'main', head: 'a'.repeat(40), etag: null, blobs: { ...Object.fromEntries(Object.keys(guides).map((p) => [p, 'b'.repeat(40)])), 'docs/intro.md': 'b'.repeat(40), 'docs/gone.md': 'c'.repeat(40) } };
     const first = await c.poll();
     expect(summary(first)).toEqual(['delete docs/gone.md', ...Object.keys(guides).map((p) => `upsert ${p}`), 'upsert docs/intro.md']);
-    expect(c.cursor).toMatchObject({ version: 1, scope: { owner: 'octo', repo: 'handbook', branch: 'main', docsPath: 'docs', patterns: ['.md', '.mdx'] } });
+    expect(c.cursor).toMatchObject({ version: 2, scope: { owner: 'octo', repo: 'handbook', branch: 'main', docsPath: 'docs', patterns: ['.md', '.mdx'] } });
     expect((await c.poll()).events).toEqual([]);
+  });
+});
+
+describe('GitHub cursor format migration', () => {
+  it('moves the blobs of a version 1 cursor into the per-document state at the next poll, even an idle one, re-ingesting nothing', async () => {
+    github = await startFakeGithub({ owner: 'octo', repo: 'handbook', files: { 'docs/intro.md': 'i', ...guides } });
+    const before = connector(github);
+    await before.poll();
+    const held = new Map(await before.documents.load('gh'));
+    expect(held.size).toBe(5);
+
+    const after = connector(github);
+    after.cursor = { ...(before.cursor as object), version: 1, blobs: Object.fromEntries(held) };
+    const migrated = await after.poll();
+    expect(migrated.events).toEqual([]);
+    expect(github.requests.at(-1)?.status).toBe(304);
+    expect(new Map(Object.entries(migrated.documents!.set))).toEqual(held);
+    expect(after.cursor).toEqual({ version: 2, scope: expect.any(Object), branch: 'main', head: expect.any(String), etag: expect.any(String), lastReconcile: expect.any(String) });
+    github.commit({ 'docs/intro.md': 'changed' });
+    expect(summary(await after.poll())).toEqual(['upsert docs/intro.md']);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { type BreakerActor, callThroughBreaker } from '../../../../src/actors/breaker/call-through-breaker.ts';
+import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import { silentLogger } from '../../../../src/actors/log/logger.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
 import { GithubSource } from '../../../../src/actors/sources/github/github-source.ts';
@@ -23,10 +24,12 @@ function poller(source: GithubSource, threshold = 3, timeoutMs = 60_000, clock?:
   // A simulated clock, when given, is the only thing that moves the breaker's open timeout on.
   const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: threshold, timeoutMs }, ...(clock && { clock }) }).start() as BreakerActor;
   let cursor: unknown = null;
+  const documents = new MemoryDocumentStateStore();
   return {
     breaker,
     async poll(webhooks: { deliveryId: string; event: string; payload: unknown }[] = []): Promise<PollResult> {
-      const result = await source.poll({ cursor, webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'gh', call, (e) => source.isOutage(e)) });
+      const result = await source.poll({ cursor, documents: await documents.load('gh'), webhooks, signal: new AbortController().signal, guard: (call) => callThroughBreaker(breaker, 'gh', call, (e) => source.isOutage(e)) });
+      if (result.documents) await documents.apply('gh', result.documents);
       cursor = result.nextCursor;
       return result;
     },

@@ -1,4 +1,4 @@
-import type { DocumentStateChanges } from '../../cursor/document-state-store.ts';
+import type { DocumentStateChanges } from '../cursor/document-state-store.ts';
 
 /**
  * One poll's view of what a source remembers per document: the entries held since the last successful poll, with this
