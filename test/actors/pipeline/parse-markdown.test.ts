@@ -110,4 +110,9 @@ describe('parseMarkdown', () => {
     const parsed = parseMarkdown('# T\n\n<Card href="./x.md" />\n\n{not an expression}\n', 'docs/a.md');
     expect(parsed.tree.children.map((n) => n.type)).toEqual(['heading', 'html', 'paragraph']);
   });
+
+  it('links bare www, https and e-mail literals as GFM does', () => {
+    const parsed = parseMarkdown('Write to docs@example.com, see www.example.com/guide or https://example.com/a.md.\n', 'a.md');
+    expect(parsed.links).toEqual(['mailto:docs@example.com', 'http://www.example.com/guide', 'https://example.com/a.md']);
+  });
 });
