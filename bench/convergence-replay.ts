@@ -20,7 +20,7 @@ let diverged = 0;
 try {
   for (let i = 1; i <= Number(times); i++) {
     try {
-      const seconds = await runHistory({ redis, github, embedder, workers: 2, convergeTimeoutMs: 60_000 }, steps);
+      const seconds = await runHistory({ redis, github, embedder, workers: 2, convergeTimeoutMs: 90_000 }, steps);
       console.log(`run ${i}: converged in ${seconds.toFixed(1)} s`);
     } catch (error) {
       if (!(error instanceof DivergenceError)) throw error;

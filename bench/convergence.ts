@@ -31,7 +31,7 @@ const seconds: number[] = [];
 try {
   console.log(`convergence: ${runs} histories, seed ${seed}, against ${redis.label}`);
   const figures = await checkConvergence(
-    { redis, github, embedder, workers: 2, convergeTimeoutMs: 60_000 },
+    { redis, github, embedder, workers: 2, convergeTimeoutMs: 90_000 },
     {
       runs,
       seed,

@@ -52,6 +52,8 @@ export function historyStepArbitraries(options: HistoryOptions): fc.Arbitrary<Hi
     fc.record({ op: fc.constant('localWrite' as const), file, sections: fc.integer({ min: 1, max: 3 }) }),
     fc.record({ op: fc.constant('localDelete' as const), file }),
     fc.record({ op: fc.constant('localRename' as const), from: file, to: file }),
+    // Twice the weight: a file moved away and back (editors that save through a rename, branch switches) found a bug.
+    fc.record({ op: fc.constant('localRename' as const), from: file, to: file }),
     fc.record({
       op: fc.constant('githubPush' as const),
       writes: fc.uniqueArray(file, { maxLength: 3 }),

@@ -102,8 +102,11 @@ export class InletProcesses {
     await inlet.exited;
   }
 
-  /** Starts every process not running and waits until the API answers health (bounded). */
-  async startAll(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Starts every process not running and waits until the API answers health. The bound is generous: on a 2-core
+   * machine shared with other test runs (load 15 was seen), tsx's start-up alone took over 30 s.
+   */
+  async startAll(timeoutMs = 90_000): Promise<void> {
     for (const name of this.names) this.start(name);
     const deadline = Date.now() + timeoutMs;
     for (;;) {

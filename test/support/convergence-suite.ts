@@ -46,7 +46,7 @@ export function convergenceSuite(options: ConvergenceSuiteOptions): void {
       closers.push(() => github.close());
       const embedder = await startFakeEmbeddingsServer();
       closers.push(() => embedder.close());
-      env = { redis, github, embedder, workers: 2, convergeTimeoutMs: 60_000 };
+      env = { redis, github, embedder, workers: 2, convergeTimeoutMs: 90_000 };
     });
     afterAll(async () => {
       for (const close of closers.reverse()) await close();
