@@ -119,7 +119,7 @@ export function secretsOf(config: InletConfig): string[] {
     config.stores.neo4j.password,
     config.stores.qdrant.api_key,
     config.embedder.api_key,
-    ...Object.values(config.connectors).flatMap((c) => [c.webhook_secret, c.token]),
+    ...Object.values(config.connectors).flatMap((c) => [c.webhook_secret, c.token].flat()),
   ];
   const url = config.redis.url ? safeUrl(config.redis.url) : undefined;
   if (url?.password) values.push(decodeURIComponent(url.password));

@@ -85,8 +85,8 @@ export interface ConnectorHandle {
   deliverWebhook(delivery: WebhookMessage): boolean;
   /** Counts a delivery that failed signature verification. */
   recordWebhookRejection(): void;
-  /** Shows a source's one-time verification token in health (Notion), for the user to paste back. */
-  recordWebhookVerification(token: string): void;
+  /** Counts a verified delivery by the secret that matched (`current` or `previous`, for rotation). */
+  recordWebhookSecretMatch(slot: 'current' | 'previous'): void;
 }
 
 /**
@@ -251,7 +251,7 @@ export class ConnectorManager {
         return true;
       },
       recordWebhookRejection: () => connector()?.send({ type: 'WEBHOOK_REJECTED' }),
-      recordWebhookVerification: (token) => connector()?.send({ type: 'WEBHOOK_VERIFICATION', token }),
+      recordWebhookSecretMatch: (slot) => connector()?.send({ type: 'WEBHOOK_SECRET_MATCHED', slot }),
     };
     this.handles.set(name, handle);
     return handle;
