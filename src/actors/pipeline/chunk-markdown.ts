@@ -65,7 +65,7 @@ export function chunkMarkdownTree(tree: Root, source: string, options: ChunkOpti
     if (blocks.length === 0) return;
     const heading = path.map((h) => h.text).join(HEADING_SEPARATOR);
     const prefix = breadcrumbPrefix(title, path, maxTokens);
-    const hard = maxTokens - (prefix === '' ? 0 : countTokens(prefix) + BREADCRUMB_MARGIN_TOKENS);
+    const hard = maxTokens - (prefix === '' ? 0 : prefixTokens(prefix, maxTokens) + BREADCRUMB_MARGIN_TOKENS);
     const target = Math.min(targetTokens, hard);
     for (const text of sectionTexts(blocks, source, target, hard)) chunks.push({ index: chunks.length, heading, text, retrievalText: `${prefix}${text}` });
     blocks = [];
@@ -98,6 +98,11 @@ function breadcrumbPrefix(title: string, path: Heading[], maxTokens: number): st
     crumb = keep > 0 ? crumb.slice(-keep).trim() : '';
   }
   return crumb === '' ? '' : `${crumb}\n\n`;
+}
+
+/** Tokens to reserve for the breadcrumb: the 3-per-character bound when it costs little of the cap, else the count. */
+function prefixTokens(prefix: string, maxTokens: number): number {
+  return prefix.length * 3 <= maxTokens / 8 ? prefix.length * 3 : countTokens(prefix);
 }
 
 /** The chunk texts of one section: the whole section when it fits the target, else its blocks packed greedily. */
