@@ -12,13 +12,13 @@ export interface RecordingConnector<C> {
   config: C;
   delivered: Delivery[];
   rejections: number;
-  /** Tokens shown in health through `recordWebhookVerification`. */
-  shown: string[];
+  /** Verified deliveries by the secret that matched (`recordWebhookSecretMatch`). */
+  matched: { current: number; previous: number };
   /** When true, `deliverWebhook` refuses as a full buffer does. */
   bufferFull: boolean;
   deliverWebhook(delivery: Delivery): boolean;
   recordWebhookRejection(): void;
-  recordWebhookVerification(token: string): void;
+  recordWebhookSecretMatch(slot: 'current' | 'previous'): void;
 }
 
 /** A recording connector with the given slice of its inlet.yaml section. */
@@ -28,7 +28,7 @@ export function recordingConnector<C>(name: string, config: C): RecordingConnect
     config,
     delivered: [],
     rejections: 0,
-    shown: [],
+    matched: { current: 0, previous: 0 },
     bufferFull: false,
     deliverWebhook: (delivery) => {
       if (connector.bufferFull) return false;
@@ -38,8 +38,8 @@ export function recordingConnector<C>(name: string, config: C): RecordingConnect
     recordWebhookRejection: () => {
       connector.rejections++;
     },
-    recordWebhookVerification: (token) => {
-      connector.shown.push(token);
+    recordWebhookSecretMatch: (slot) => {
+      connector.matched[slot]++;
     },
   };
   return connector;
@@ -84,6 +84,10 @@ export class FakeWebhookManager<K extends RecordingConnector<unknown>> {
       set: async (connector: string, secret: string) => {
         this.failIfDown();
         return this.secrets.set(connector, secret);
+      },
+      delete: async (connector: string) => {
+        this.failIfDown();
+        return this.secrets.delete(connector);
       },
     };
   }
