@@ -35,8 +35,13 @@ export const connectorSchema = z.strictObject({
   circuit_breaker_failure_threshold: count(5),
   /** Seconds the breaker stays open before one probe call. Default 60. */
   circuit_breaker_timeout_seconds: seconds(60),
-  /** Shared secret that signs this source's webhooks; never logged or returned. Default ''. */
-  webhook_secret: z.string().default(''),
+  /**
+   * Shared secret that signs this source's webhooks, or a list `[current, previous]` while rotating it at the source
+   * (both verify; health counts which matched, `stats.webhook_secret_matched`). Never logged or returned. Default ''.
+   */
+  webhook_secret: z
+    .union([z.string(), z.array(z.string().min(1, 'an entry of the webhook_secret list is empty')).min(1).max(2, 'list at most two secrets: the current and the previous')])
+    .default(''),
   /** API token; GitHub and Notion fill it from GITHUB_TOKEN / NOTION_TOKEN when left out. Never logged or returned. Default ''. */
   token: z.string().default(''),
   /** Source-specific settings; each kind's keys are in its metadata schema (`src/actors/sources/<kind>/<kind>-metadata.ts`). Default {}. */

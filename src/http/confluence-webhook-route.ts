@@ -1,12 +1,14 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
+import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import type { ConnectorConfig } from '../config/schema.ts';
 import { verifyConfluenceSharedSecret, verifyConfluenceSignature } from './confluence-signature.ts';
 import { planConfluenceEvent } from './confluence-webhook-event.ts';
-import { createWebhookRoute, type WebhookConnector, type WebhookRouteDeps, type WebhookSource } from './create-webhook-route.ts';
+import { createWebhookRoute, refusalLog, type WebhookConnector, type WebhookRouteDeps, type WebhookSource } from './create-webhook-route.ts';
 import { HttpError } from './http-error.ts';
 import { pickNamedConnector } from './pick-named-connector.ts';
 import { parseJsonObject } from './webhook-replies.ts';
+import { matchingSecret, webhookSecretsOf } from './webhook-secrets.ts';
 
 /** Largest Confluence delivery accepted, in bytes: page events carry metadata, not bodies, so 1 MB is generous. */
 export const CONFLUENCE_PAYLOAD_CAP_BYTES = 1024 * 1024;
@@ -23,7 +25,9 @@ export type ConfluenceWebhookDeps = WebhookRouteDeps<ConfluenceWebhookConnector>
 export interface ConfluenceWebhookRouteOptions {
   deps: ConfluenceWebhookDeps;
   logger: Logger;
-  /** Largest body accepted, in bytes. Default 1 MB. */
+  /** Where refused deliveries are logged, rate-limited (anonymous clients cause them). Default: the logger. */
+  refusals?: RateLimitedLog;
+  /** Largest body accepted, in bytes. Default `CONFLUENCE_PAYLOAD_CAP_BYTES`. */
   maxBodyBytes?: number;
 }
 
@@ -34,12 +38,12 @@ export interface ConfluenceWebhookRouteOptions {
  * page. Answers at once; no I/O besides the delivery log.
  */
 export function createConfluenceWebhookRoute(options: ConfluenceWebhookRouteOptions): Middleware {
-  const { deps, logger, maxBodyBytes = CONFLUENCE_PAYLOAD_CAP_BYTES } = options;
-  return createWebhookRoute(confluenceWebhookSource(logger), { deps, logger, maxBodyBytes });
+  const { deps, logger, refusals, maxBodyBytes = CONFLUENCE_PAYLOAD_CAP_BYTES } = options;
+  return createWebhookRoute(confluenceWebhookSource(refusalLog(logger, refusals)), { deps, logger, maxBodyBytes });
 }
 
 /** Confluence's steps: a signature or a shared secret, then the page event. Data Center does not retry failed deliveries. */
-function confluenceWebhookSource(logger: Logger): WebhookSource<ConfluenceWebhookConnector, ConfluenceWebhookConnector> {
+function confluenceWebhookSource(refused: Pick<Logger, 'warn'>): WebhookSource<ConfluenceWebhookConnector, ConfluenceWebhookConnector> {
   return {
     kind: 'confluence',
     label: 'Confluence',
@@ -48,19 +52,24 @@ function confluenceWebhookSource(logger: Logger): WebhookSource<ConfluenceWebhoo
     verify(ctx, raw, [connector]) {
       const signature = ctx.get('x-hub-signature') || undefined;
       const shared = ctx.get(CONFLUENCE_SECRET_HEADER) || undefined;
-      const secret = connector.config.webhook_secret;
-      const verified = signature !== undefined ? verifyConfluenceSignature(secret, raw, signature) : verifyConfluenceSharedSecret(secret, shared);
-      if (verified) return connector;
+      const secrets = webhookSecretsOf(connector.config);
+      const slot = matchingSecret(secrets, (secret) =>
+        signature !== undefined ? verifyConfluenceSignature(secret, raw, signature) : verifyConfluenceSharedSecret(secret, shared),
+      );
+      if (slot !== undefined) {
+        connector.recordWebhookSecretMatch(slot);
+        return connector;
+      }
       connector.recordWebhookRejection();
       const reason =
-        secret === ''
+        secrets.length === 0
           ? `connectors.${connector.name}.webhook_secret is not set, so no delivery can be verified`
           : signature !== undefined
             ? 'X-Hub-Signature does not match the body'
             : shared !== undefined
               ? 'X-Inlet-Webhook-Secret does not match'
               : 'neither X-Hub-Signature nor X-Inlet-Webhook-Secret is present';
-      logger.warn('Confluence delivery refused', { connector: connector.name, reason, body_bytes: raw.length });
+      refused.warn('Confluence delivery refused', { connector: connector.name, reason, body_bytes: raw.length });
       throw new HttpError(401, 'BAD_SIGNATURE', reason);
     },
     parse(_ctx, raw) {

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
+import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
 import type { DeliveryLog } from '../actors/webhooks/delivery-log.ts';
 import type { WebhookMessage } from '../machines/connector.machine.ts';
@@ -8,7 +9,7 @@ import { readRawBody } from './read-raw-body.ts';
 import { answer, type Json, refuseForNow, withRetryAfter } from './webhook-replies.ts';
 
 /** The part of a connector handle every webhook route uses; `ConnectorHandle` satisfies it. */
-export type WebhookConnector = Pick<ConnectorHandle, 'name' | 'deliverWebhook' | 'recordWebhookRejection'>;
+export type WebhookConnector = Pick<ConnectorHandle, 'name' | 'deliverWebhook' | 'recordWebhookRejection' | 'recordWebhookSecretMatch'>;
 
 /** The calls the skeleton makes; `ConnectorManager` satisfies this structurally, tests pass a fake. */
 export interface WebhookRouteDeps<C> {
@@ -66,6 +67,14 @@ export interface WebhookRouteOptions<C> {
   logger: Logger;
   /** Largest body accepted, in bytes: each sender has its own payload cap. */
   maxBodyBytes: number;
+}
+
+/**
+ * Where a route writes what anonymous clients cause (a refused signature, a stale delivery): the rate-limited log when
+ * the app has one (issue 13: 3,082 warn lines in one fuzz run), else the logger.
+ */
+export function refusalLog(logger: Logger, refusals: RateLimitedLog | undefined): Pick<Logger, 'warn'> {
+  return refusals ?? logger;
 }
 
 /** A webhook route: the sender's steps inside the shared admission, idempotency and hand-over. */

@@ -1,21 +1,34 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
+import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
 import type { WebhookSecretStore } from '../actors/webhooks/webhook-secret-store.ts';
 import type { ConnectorConfig } from '../config/schema.ts';
-import { createWebhookRoute, type WebhookConnector, type WebhookRouteDeps, type WebhookSource } from './create-webhook-route.ts';
+import { createWebhookRoute, refusalLog, type WebhookConnector, type WebhookRouteDeps, type WebhookSource } from './create-webhook-route.ts';
 import { HttpError } from './http-error.ts';
 import { verifyNotionSignature } from './notion-signature.ts';
 import { planNotionEvent } from './notion-webhook-event.ts';
 import { pickNamedConnector } from './pick-named-connector.ts';
 import { answer, type Json, parseJsonObject, refuseForNow, withRetryAfter } from './webhook-replies.ts';
+import { matchingSecret, webhookSecretsOf } from './webhook-secrets.ts';
 
-/** Largest Notion delivery accepted, in bytes: events are thin signals of a few KB, so 1 MB is generous. */
-export const NOTION_PAYLOAD_CAP_BYTES = 1024 * 1024;
+/**
+ * Largest Notion delivery accepted, in bytes. Notion documents no payload cap, but its events are thin signals (type,
+ * ids, authors; no content): the documented samples are 0.8 to 1.2 KB
+ * (https://developers.notion.com/reference/webhooks-events-delivery). 64 KB leaves fifty times that for an aggregated
+ * event's author list while an unsigned body costs at most one 64 KB HMAC.
+ */
+export const NOTION_PAYLOAD_CAP_BYTES = 64 * 1024;
+
+/**
+ * Largest body recognised as the verification handshake, the one unsigned request: `{"verification_token":
+ * "secret_…"}` is 81 bytes in Notion's docs. Only a body this small is parsed before its signature is checked.
+ */
+export const NOTION_HANDSHAKE_MAX_BYTES = 1024;
 
 /** The part of a connector handle the route uses; `ConnectorHandle` satisfies it. */
 export type NotionWebhookConnector = WebhookConnector &
-  Pick<ConnectorHandle, 'recordWebhookVerification'> & {
+  Pick<ConnectorHandle, 'recordWebhookSecretMatch'> & {
     config: Pick<ConnectorConfig, 'webhook_secret'>;
   };
 
@@ -28,13 +41,19 @@ export interface NotionWebhookDeps extends WebhookRouteDeps<NotionWebhookConnect
 export interface NotionWebhookRouteOptions {
   deps: NotionWebhookDeps;
   logger: Logger;
-  /** Largest body accepted, in bytes. Default 1 MB. */
+  /** Where refused deliveries are logged, rate-limited (anonymous clients cause them). Default: the logger. */
+  refusals?: RateLimitedLog;
+  /** Largest body accepted, in bytes. Default `NOTION_PAYLOAD_CAP_BYTES`. */
   maxBodyBytes?: number;
 }
 
-const PASTE_TOKEN = 'paste the token shown in the inlet log or in /webhooks/health into Notion to verify the subscription';
+/** Where an admin reads a stored verification token (the route is in create-app.ts). */
+export const verificationTokenPath = (connector: string) => `/connectors/${connector}/webhook-verification-token`;
 
-type SigningKey = { value: string; from: 'config' | 'store' };
+const pasteToken = (connector: string) =>
+  `an admin reads the token with GET ${verificationTokenPath(connector)} (admin token) and pastes it into Notion to verify the subscription`;
+
+type SigningKey = { values: string[]; from: 'config' | 'store' };
 
 /**
  * `POST /webhooks/notion[?connector=<name>]`: keeps the one-time verification token as the signing key, verifies
@@ -43,12 +62,12 @@ type SigningKey = { value: string; from: 'config' | 'store' };
  * the key store. https://developers.notion.com/reference/webhooks
  */
 export function createNotionWebhookRoute(options: NotionWebhookRouteOptions): Middleware {
-  const { deps, logger, maxBodyBytes = NOTION_PAYLOAD_CAP_BYTES } = options;
-  return createWebhookRoute(notionWebhookSource(deps, logger), { deps, logger, maxBodyBytes });
+  const { deps, logger, refusals, maxBodyBytes = NOTION_PAYLOAD_CAP_BYTES } = options;
+  return createWebhookRoute(notionWebhookSource(deps, logger, refusalLog(logger, refusals)), { deps, logger, maxBodyBytes });
 }
 
 /** Notion's steps: the verification handshake or the signature, then the event. Notion retries up to 8 times on its own. */
-function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger): WebhookSource<NotionWebhookConnector, NotionWebhookConnector> {
+function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger, refused: Pick<Logger, 'warn'>): WebhookSource<NotionWebhookConnector, NotionWebhookConnector> {
   const handshakes = new Map<string, Promise<unknown>>();
 
   /** Runs `fn` after any handshake of the same connector in this process, so two cannot both find no key. */
@@ -71,26 +90,23 @@ function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger): WebhookSo
         // Trust on first use, as Notion's design requires: the token cannot be known before this request. A forged
         // first token does no harm beyond a stuck set-up, because Notion refuses a pasted token it did not send.
         await deps.webhookSecrets.set(connector.name, token);
-        connector.recordWebhookVerification(token);
-        // The one secret inlet logs on purpose: the user must copy it into Notion's UI to activate the subscription,
-        // and until then it authenticates nothing. https://developers.notion.com/reference/webhooks
-        logger.warn(`Notion webhook verification token for connector ${connector.name}: ${PASTE_TOKEN}`, {
+        // Issue 13: the token is the HMAC key of every later event, so it is never logged nor shown in health; an admin
+        // reads it from the admin-only route. https://developers.notion.com/reference/webhooks
+        logger.warn(`Notion webhook verification token stored for connector ${connector.name}: ${pasteToken(connector.name)}`, {
           connector: connector.name,
-          verification_token: token,
         });
-        return answer(ctx, 200, { verified: false, message: PASTE_TOKEN });
+        return answer(ctx, 200, { verified: false, message: pasteToken(connector.name) });
       }
       // Only the key's holder can sign: a signed resend proves nothing new and changes nothing.
-      if (verifyNotionSignature(key.value, raw, signature)) {
-        if (key.from === 'store' && token === key.value) connector.recordWebhookVerification(token);
+      if (matchingSecret(key.values, (value) => verifyNotionSignature(value, raw, signature)) !== undefined) {
         return answer(ctx, 200, { verified: true, message: 'the subscription is already verified; the signing key is unchanged' });
       }
       // Replacing the key on an unsigned request would let anyone re-key the endpoint and then sign events.
-      logger.warn('Notion verification request refused: a signing key is already known', { connector: connector.name, key_from: key.from });
+      refused.warn('Notion verification request refused: a signing key is already known', { connector: connector.name, key_from: key.from });
       throw new HttpError(
         409,
         'ALREADY_VERIFIED',
-        `connector ${connector.name} already has a signing key (${key.from === 'config' ? `connectors.${connector.name}.webhook_secret` : 'the token of an earlier verification'}); to verify a new subscription, see the Notion section of the README`,
+        `connector ${connector.name} already has a signing key (${key.from === 'config' ? `connectors.${connector.name}.webhook_secret` : `the token of an earlier verification; an admin forgets it with DELETE ${verificationTokenPath(connector.name)}`}); to verify a new subscription, see the Notion section of the README`,
       );
     });
 
@@ -101,9 +117,9 @@ function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger): WebhookSo
     pick: (ctx, connectors) => pickNamedConnector(ctx, connectors, 'Notion'),
     async verify(ctx, raw, [connector]) {
       const signature = ctx.get('x-notion-signature') || undefined;
-      // Unverified: the verification request is the one body Notion cannot sign, so it is recognised by its shape.
-      const peeked = parseJsonObject(raw);
-      const token = verificationTokenOf(peeked);
+      // The verification request is the one body Notion cannot sign, so it is recognised by its shape; only a body as
+      // small as a handshake is parsed unverified, every other body is checked against the key first.
+      const token = raw.length <= NOTION_HANDSHAKE_MAX_BYTES ? verificationTokenOf(parseJsonObject(raw)) : undefined;
       if (token !== undefined) return void (await handshake(ctx, raw, connector, token, signature));
 
       const key = await signingKeyOf(ctx, deps, connector);
@@ -114,11 +130,14 @@ function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger): WebhookSo
         });
         refuseForNow(ctx, 'WEBHOOK_NOT_VERIFIED', 'this webhook subscription is not verified yet: no verification token was received and no webhook_secret is configured');
       }
-      if (verifyNotionSignature(key.value, raw, signature)) return connector;
+      const slot = matchingSecret(key.values, (value) => verifyNotionSignature(value, raw, signature));
+      if (slot !== undefined) {
+        connector.recordWebhookSecretMatch(slot);
+        return connector;
+      }
       connector.recordWebhookRejection();
-      logger.warn('Notion delivery refused: bad signature', {
+      refused.warn('Notion delivery refused: bad signature', {
         connector: connector.name,
-        event_id: typeof peeked?.id === 'string' ? peeked.id : undefined,
         reason: signature === undefined ? 'no X-Notion-Signature header' : 'X-Notion-Signature does not match the signing key',
         body_bytes: raw.length,
       });
@@ -142,11 +161,12 @@ function notionWebhookSource(deps: NotionWebhookDeps, logger: Logger): WebhookSo
   };
 }
 
-/** `webhook_secret` when configured (it takes precedence), else the token kept from the verification request. */
+/** `webhook_secret` (one or `[current, previous]`) when configured, it takes precedence; else the stored token. */
 async function signingKeyOf(ctx: Context, deps: NotionWebhookDeps, connector: NotionWebhookConnector): Promise<SigningKey | undefined> {
-  if (connector.config.webhook_secret !== '') return { value: connector.config.webhook_secret, from: 'config' };
+  const configured = webhookSecretsOf(connector.config);
+  if (configured.length > 0) return { values: configured, from: 'config' };
   const stored = await withRetryAfter(ctx, () => deps.webhookSecrets.get(connector.name));
-  return stored ? { value: stored, from: 'store' } : undefined;
+  return stored ? { values: [stored], from: 'store' } : undefined;
 }
 
 /** The token of Notion's one-time verification request: a JSON object whose only key is `verification_token`. */

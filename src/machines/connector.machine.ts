@@ -39,6 +39,12 @@ export interface ConnectorInput {
   restarts: number;
 }
 
+/** Which of a connector's webhook secrets verified its deliveries (`webhook_secret: [current, previous]`). */
+export interface WebhookSecretMatches {
+  current: number;
+  previous: number;
+}
+
 /** Counters in the runbook's health shape. */
 export interface ConnectorStats {
   events_received: number;
@@ -52,8 +58,11 @@ export interface ConnectorStats {
   /** Of those, the ones that replaced a buffered delivery with the same news (one poll serves both). */
   webhooks_coalesced: number;
   webhook_signature_failures: number;
-  /** The verification token a source sent, for the user to paste back into the source's UI. */
-  webhook_verification_token: string | null;
+  /**
+   * Verified deliveries by the secret that matched: `current` is the first of `webhook_secret` (or Notion's stored
+   * token), `previous` any later one, so an operator rotating a secret sees when the old one stops being used.
+   */
+  webhook_secret_matched: WebhookSecretMatches;
   /** When a rate-limit pause ends (ISO 8601), while the connector is `rate_limited`. */
   rate_limited_until: string | null;
   last_error: string | null;
@@ -72,8 +81,8 @@ export type ConnectorEvent =
   | { type: 'WEBHOOKS'; deliveries: WebhookMessage[] }
   /** A delivery for this connector failed signature verification (counted for the runbook's webhook-failure alert). */
   | { type: 'WEBHOOK_REJECTED' }
-  /** The source sent its one-time verification token (Notion); health shows it until a webhook_secret is configured. */
-  | { type: 'WEBHOOK_VERIFICATION'; token: string }
+  /** A delivery verified with the current (first) or a previous webhook secret (counted so rotation can be watched). */
+  | { type: 'WEBHOOK_SECRET_MATCHED'; slot: keyof WebhookSecretMatches }
   | { type: 'BACKPRESSURE_ON' }
   | { type: 'BACKPRESSURE_OFF' }
   | { type: 'BREAKER_OPENED' }
@@ -206,7 +215,7 @@ export const connectorMachine = setup({
       webhooks_received: 0,
       webhooks_coalesced: 0,
       webhook_signature_failures: 0,
-      webhook_verification_token: null,
+      webhook_secret_matched: { current: 0, previous: 0 },
       rate_limited_until: null,
       last_error: null,
     },
@@ -231,7 +240,14 @@ export const connectorMachine = setup({
     },
     WEBHOOKS: { actions: assign(({ context, event }) => bufferedWebhooks(context, event.deliveries)) },
     POLL_NOW: { actions: assign({ pollRequested: true }) },
-    WEBHOOK_VERIFICATION: { actions: assign({ stats: ({ context, event }) => ({ ...context.stats, webhook_verification_token: event.token }) }) },
+    WEBHOOK_SECRET_MATCHED: {
+      actions: assign({
+        stats: ({ context, event }) => {
+          const matched = context.stats.webhook_secret_matched;
+          return { ...context.stats, webhook_secret_matched: { ...matched, [event.slot]: matched[event.slot] + 1 } };
+        },
+      }),
+    },
     WEBHOOK_REJECTED: {
       actions: assign({ stats: ({ context }) => ({ ...context.stats, webhook_signature_failures: context.stats.webhook_signature_failures + 1 }) }),
     },

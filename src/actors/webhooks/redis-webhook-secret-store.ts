@@ -24,4 +24,12 @@ export class RedisWebhookSecretStore implements WebhookSecretStore {
       throw new QueueUnavailableError(error);
     }
   }
+
+  async delete(connector: string): Promise<boolean> {
+    try {
+      return (await this.redis.hdel(this.key, connector)) > 0;
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
 }

@@ -7,4 +7,6 @@ export interface WebhookSecretStore {
   get(connector: string): Promise<string | null>;
   /** Saves the key (replacing any earlier one). */
   set(connector: string, secret: string): Promise<void>;
+  /** Forgets the key (rotation: the source's next verification request stores a new one); true when one was kept. */
+  delete(connector: string): Promise<boolean>;
 }
