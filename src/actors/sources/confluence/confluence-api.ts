@@ -1,4 +1,5 @@
 import type { GuardedCall } from '../document-source.ts';
+import { guarded } from '../guarded.ts';
 import type { ListPage } from '../paginate.ts';
 import { isSourcePermanentError, SourcePermanentError } from '../source-errors.ts';
 import type { ConfluenceClient } from './confluence-client.ts';
@@ -22,18 +23,19 @@ export interface ConfluenceApi {
  * Builds the API over the client: Cloud lists with REST v2 (space keys resolved to ids once, kept in `spaceIds`),
  * Data Center with REST v1; both search with CQL on v1. Every call goes through `guard`.
  */
-export function guardedApi(
+export function createConfluenceApi(
   connector: string,
   client: ConfluenceClient,
   options: ConfluenceOptions,
   guard: GuardedCall,
   spaceIds: Map<string, string>,
 ): ConfluenceApi {
+  const calls = guarded(client, ['spaceIds', 'v1SpaceContent', 'v2SpaceContent', 'search', 'v1Content', 'v2Content'], guard);
   const base = options.baseUrl;
   const keyOfId = (id: string) => [...spaceIds].find(([, v]) => v === id)?.[0] ?? '';
   const idOfKey = async (key: string): Promise<string> => {
     if (!spaceIds.has(key)) {
-      for (const space of await guard((signal) => client.spaceIds(options.spaces, signal))) spaceIds.set(space.key, String(space.id));
+      for (const space of await calls.spaceIds(options.spaces)) spaceIds.set(space.key, String(space.id));
     }
     const id = spaceIds.get(key);
     if (id === undefined) {
@@ -44,25 +46,25 @@ export function guardedApi(
   return {
     async spaceContent(spaceKey, type, bare, next) {
       if (options.flavor === 'datacenter') {
-        const listed = await guard((signal) => client.v1SpaceContent(spaceKey, type, bare, next, signal));
+        const listed = await calls.v1SpaceContent(spaceKey, type, bare, next);
         return { items: listed.results.map((c) => fromV1({ space: { key: spaceKey }, ...c }, listed.base)), next: listed.next };
       }
       const id = await idOfKey(spaceKey);
-      const listed = await guard((signal) => client.v2SpaceContent(id, type, bare, next, signal));
+      const listed = await calls.v2SpaceContent(id, type, bare, next);
       return { items: listed.results.map((p) => fromV2(p, type, spaceKey, listed.base)), next: listed.next };
     },
     async search(cql, next) {
-      const listed = await guard((signal) => client.search(cql, next, signal));
+      const listed = await calls.search(cql, next);
       return { items: listed.results.map((c) => fromV1(c, listed.base)), next: listed.next };
     },
     async content(id, type) {
       if (options.flavor === 'datacenter') {
-        const found = await guard((signal) => client.v1Content(id, signal));
+        const found = await calls.v1Content(id);
         return found ? fromV1(found, base) : null;
       }
       // The space ids tell whether the page is in a configured space; a missing space only matters to listings.
       if (spaceIds.size === 0) await idOfKey(options.spaces[0]!).catch((error: unknown) => swallowPermanent(error));
-      const found = await guard((signal) => client.v2Content(id, type, signal));
+      const found = await calls.v2Content(id, type);
       return found ? fromV2(found, type, keyOfId(String(found.spaceId)), base) : null;
     },
   };

@@ -34,38 +34,38 @@ export class ConfluenceClient {
   }
 
   /** Cloud: space key → id (`GET /api/v2/spaces?keys=`). */
-  async spaceIds(keys: string[], signal?: AbortSignal): Promise<V2Space[]> {
+  async spaceIds(signal: AbortSignal | undefined, keys: string[]): Promise<V2Space[]> {
     const answer = await this.get<V2List<V2Space>>(this.url(`/api/v2/spaces?keys=${keys.map(encodeURIComponent).join(',')}&limit=250`), signal);
     return answer.body.results;
   }
 
   /** Cloud: one page of a space's pages or blog posts, with bodies unless `bare` (`/api/v2/spaces/{id}/pages`). */
-  async v2SpaceContent(spaceId: string, type: 'page' | 'blogpost', bare: boolean, next?: string, signal?: AbortSignal): Promise<Listed<V2Page>> {
+  async v2SpaceContent(signal: AbortSignal | undefined, spaceId: string, type: 'page' | 'blogpost', bare: boolean, next?: string): Promise<Listed<V2Page>> {
     const path = `/api/v2/spaces/${encodeURIComponent(spaceId)}/${type === 'page' ? 'pages' : 'blogposts'}?limit=${this.options.pageSize}${bare ? '' : '&body-format=storage'}`;
     return this.listed<V2Page>(next ?? this.url(path), 'v2', signal);
   }
 
   /** Cloud: one page or blog post, or null when it is gone for good (404). */
-  async v2Content(id: string, type: 'page' | 'blogpost', signal?: AbortSignal): Promise<V2Page | null> {
+  async v2Content(signal: AbortSignal | undefined, id: string, type: 'page' | 'blogpost'): Promise<V2Page | null> {
     const path = `/api/v2/${type === 'page' ? 'pages' : 'blogposts'}/${encodeURIComponent(id)}?body-format=storage`;
     return this.orNull<V2Page>(this.url(path), signal);
   }
 
   /** Data Center: one page of a space's content (`/rest/api/content?spaceKey=&type=`), expanded unless `bare`. */
-  v1SpaceContent(spaceKey: string, type: 'page' | 'blogpost', bare: boolean, next?: string, signal?: AbortSignal): Promise<Listed<V1Content>> {
+  v1SpaceContent(signal: AbortSignal | undefined, spaceKey: string, type: 'page' | 'blogpost', bare: boolean, next?: string): Promise<Listed<V1Content>> {
     const expand = bare ? 'version' : V1_EXPAND;
     const path = `/rest/api/content?spaceKey=${encodeURIComponent(spaceKey)}&type=${type}&expand=${expand}&start=0&limit=${this.options.pageSize}`;
     return this.listed<V1Content>(next ?? this.url(path), 'v1', signal);
   }
 
   /** Data Center: one page or blog post, whatever its status, or null when purged (404). */
-  async v1Content(id: string, signal?: AbortSignal): Promise<V1Content | null> {
+  async v1Content(signal: AbortSignal | undefined, id: string): Promise<V1Content | null> {
     const path = `/rest/api/content/${encodeURIComponent(id)}?status=any&expand=${V1_EXPAND}`;
     return this.orNull<V1Content>(this.url(path), signal);
   }
 
   /** Both flavors: one page of a CQL search (`/rest/api/content/search`), expanded. */
-  search(cql: string, next?: string, signal?: AbortSignal): Promise<Listed<V1Content>> {
+  search(signal: AbortSignal | undefined, cql: string, next?: string): Promise<Listed<V1Content>> {
     const path = `/rest/api/content/search?cql=${encodeURIComponent(cql)}&expand=${V1_EXPAND}&limit=${this.options.pageSize}`;
     return this.listed<V1Content>(next ?? this.url(path), 'v1', signal);
   }

@@ -2,7 +2,7 @@ import type { Logger } from '../../log/logger.ts';
 import { DeltaSync } from '../delta-sync/delta-sync.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
 import { type PacerClock, systemClock } from '../http/pacer-clock.ts';
-import { guardedApi } from './confluence-api.ts';
+import { createConfluenceApi } from './confluence-api.ts';
 import { ConfluenceClient } from './confluence-client.ts';
 import type { ConfluenceOptions } from './confluence-options.ts';
 import { ConfluencePageStates, confluenceEntriesOfV1 } from './confluence-page-states.ts';
@@ -50,7 +50,7 @@ export class ConfluenceSource implements DocumentSource {
     const { baseUrl, spaces, cql, includeBlogposts, deletionCheckMs, maxDeletionShare } = this.options;
     const scope: ConfluenceScopeIdentity = { baseUrl, spaces, cql, includeBlogposts };
     const settings = { kind: 'confluence', scope, markTrailMs: 0, deletionCheckMs, maxDeletionShare, entriesOfV1: confluenceEntriesOfV1 };
-    const api = guardedApi(this.name, this.client, this.options, request.guard, this.spaceIds);
+    const api = createConfluenceApi(this.name, this.client, this.options, request.guard, this.spaceIds);
     const ctx = { name: this.name, options: this.options, api, figures: this.figures, now: () => this.clock.now() };
     return this.sync.poll(request, settings, this.clock.now(), (states) => new ConfluencePollRun(ctx, new ConfluencePageStates(states)));
   }

@@ -5,10 +5,16 @@ import { RequestPacer } from '../http/request-pacer.ts';
 import { SourceHttpClient } from '../http/source-http-client.ts';
 import { classifyNotionFailure } from './notion-errors.ts';
 import type { NotionOptions } from './notion-options.ts';
-import type { NotionBlock, NotionDatabase, NotionDataSource, NotionList, NotionPage } from './notion-types.ts';
+import type { ListPage } from '../paginate.ts';
+import type { NotionBlock, NotionDatabase, NotionDataSource, NotionPage } from './notion-types.ts';
 
 /** The API version this connector speaks (databases hold data sources; `dataSources.query`). */
 export const NOTION_VERSION = '2025-09-03';
+
+/** A listing answer in the framework's shape (paginate.ts), with the full objects among its results. */
+function listPage<T>(answer: { next_cursor: string | null; has_more: boolean }, items: T[]): ListPage<T> {
+  return { items, next: answer.has_more && answer.next_cursor ? answer.next_cursor : undefined };
+}
 
 /**
  * The few Notion calls the connector makes, through `@notionhq/client` with its own retries off (the connector's
@@ -42,7 +48,7 @@ export class NotionClient {
   }
 
   /** Pages shared with the integration, most recently edited first. */
-  async search(startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+  async search(signal: AbortSignal | undefined, startCursor?: string): Promise<ListPage<NotionPage>> {
     const answer = await this.call(signal, () =>
       this.client.search({
         filter: { property: 'object', value: 'page' },
@@ -52,31 +58,31 @@ export class NotionClient {
       }),
     );
     // Partial objects (no read access to their content) are left out, as objects the integration cannot read.
-    return { ...answer, results: answer.results.filter(isFullPage) };
+    return listPage(answer, answer.results.filter(isFullPage));
   }
 
   /** One page, or null when it does not exist or is not shared (404). */
-  async page(pageId: string, signal?: AbortSignal): Promise<NotionPage | null> {
+  async page(signal: AbortSignal | undefined, pageId: string): Promise<NotionPage | null> {
     const page = await this.orNull(signal, () => this.client.pages.retrieve({ page_id: pageId }));
     return page && isFullPage(page) ? page : null;
   }
 
   /** One block (to walk up from a page nested in a block), or null when it is gone. */
-  async block(blockId: string, signal?: AbortSignal): Promise<NotionBlock | null> {
+  async block(signal: AbortSignal | undefined, blockId: string): Promise<NotionBlock | null> {
     const block = await this.orNull(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
     return block && isFullBlock(block) ? block : null;
   }
 
   /** One page of a block's children. */
-  async children(blockId: string, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionBlock>> {
+  async children(signal: AbortSignal | undefined, blockId: string, startCursor?: string): Promise<ListPage<NotionBlock>> {
     const answer = await this.call(signal, () =>
       this.client.blocks.children.list({ block_id: blockId, page_size: this.options.pageSize, ...(startCursor ? { start_cursor: startCursor } : {}) }),
     );
-    return { ...answer, results: answer.results.filter(isFullBlock) };
+    return listPage(answer, answer.results.filter(isFullBlock));
   }
 
   /** One page of a data source's rows, those edited on or after `since` when given. */
-  async queryDataSource(dataSourceId: string, since: string | null, startCursor?: string, signal?: AbortSignal): Promise<NotionList<NotionPage>> {
+  async queryDataSource(signal: AbortSignal | undefined, dataSourceId: string, since: string | null, startCursor?: string): Promise<ListPage<NotionPage>> {
     const answer = await this.call(signal, () =>
       this.client.dataSources.query({
         data_source_id: dataSourceId,
@@ -85,17 +91,17 @@ export class NotionClient {
         ...(startCursor ? { start_cursor: startCursor } : {}),
       }),
     );
-    return { ...answer, results: answer.results.filter(isFullPage) };
+    return listPage(answer, answer.results.filter(isFullPage));
   }
 
   /** A data source, or null when it does not exist or is not shared. */
-  async dataSource(dataSourceId: string, signal?: AbortSignal): Promise<NotionDataSource | null> {
+  async dataSource(signal: AbortSignal | undefined, dataSourceId: string): Promise<NotionDataSource | null> {
     const source = await this.orNull(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
     return source && isFullDataSource(source) ? source : null;
   }
 
   /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
-  async database(databaseId: string, signal?: AbortSignal): Promise<NotionDatabase | null> {
+  async database(signal: AbortSignal | undefined, databaseId: string): Promise<NotionDatabase | null> {
     const database = await this.orNull(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
     return database && isFullDatabase(database) ? database : null;
   }

@@ -2,7 +2,7 @@ import type { Logger } from '../../log/logger.ts';
 import { DeltaSync } from '../delta-sync/delta-sync.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
 import { type PacerClock, systemClock } from '../http/pacer-clock.ts';
-import { guardedApi } from './notion-api.ts';
+import { createNotionApi } from './notion-api.ts';
 import type { UnsupportedCounts } from './notion-blocks-to-markdown.ts';
 import { NotionClient } from './notion-client.ts';
 import type { NotionOptions } from './notion-options.ts';
@@ -50,7 +50,7 @@ export class NotionSource implements DocumentSource {
     const { apiUrl, rootPageIds, dataSourceIds, overlapMs, deletionCheckMs, maxDeletionShare } = this.options;
     const scope: NotionScopeIdentity = { apiUrl, rootPageIds, dataSourceIds };
     const settings = { kind: 'notion', scope, markTrailMs: overlapMs, deletionCheckMs, maxDeletionShare, entriesOfV1: notionEntriesOfV1 };
-    const api = guardedApi(this.client, request.guard);
+    const api = createNotionApi(this.client, request.guard);
     const ctx = { name: this.name, options: this.options, api, unsupported: this.unsupported, figures: this.figures, now: () => this.clock.now() };
     return this.sync.poll(request, settings, this.clock.now(), (states) => new NotionPollRun(ctx, new NotionPageStates(states)));
   }

@@ -29,13 +29,6 @@ export type NotionDataSource = DataSourceObjectResponse;
 /** A database, as `databases.retrieve` returns it: since 2025-09-03 a container of data sources. */
 export type NotionDatabase = DatabaseObjectResponse;
 
-/** One page of a paginated listing. */
-export interface NotionList<T> {
-  results: T[];
-  next_cursor: string | null;
-  has_more: boolean;
-}
-
 /** True when the page is archived or in the trash (every spelling the API has used). */
 export function isGone(page: { archived?: boolean; in_trash?: boolean; is_archived?: boolean }): boolean {
   return page.archived === true || page.in_trash === true || page.is_archived === true;
