@@ -174,7 +174,7 @@ describe('POST /webhooks/github', () => {
     });
   });
 
-  it('refuses a missing signature with 401, counts it on the repository’s connector and delivers nothing', async () => {
+  it('refuses a missing signature with 401, counts it on every GitHub connector (an unverified body names no repository) and delivers nothing', async () => {
     const gh = helloWorld();
     const other = fakeConnector('handbook', { owner: 'acme', repo: 'handbook', docs_path: 'docs' });
     const { url, logger } = await startApp(new FakeManager([gh, other]));
@@ -182,7 +182,7 @@ describe('POST /webhooks/github', () => {
     const response = await post(url, newBranchPush, hookHeaders('push', newBranchPush, { id, signature: null }));
     expect(response.status).toBe(401);
     expect((await jsonOf<ErrorBody>(response)).error.code).toBe('BAD_SIGNATURE');
-    expect([gh.rejections, other.rejections]).toEqual([1, 0]);
+    expect([gh.rejections, other.rejections]).toEqual([1, 1]);
     expect(gh.delivered).toEqual([]);
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ delivery_id: id }) }));
   });

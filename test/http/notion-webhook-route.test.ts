@@ -87,20 +87,22 @@ async function verifiedApp(connector = fakeConnector()) {
 }
 
 describe('POST /webhooks/notion: the verification handshake', () => {
-  it('stores the first verification token, shows it in health and the log, and verifies later events with it', async () => {
+  it('stores the first verification token without logging or answering it, and verifies later events with it', async () => {
     const notion = fakeConnector();
     const manager = new FakeManager([notion]);
     const { url, logger } = await startApp(manager);
 
     const handshake = await post(url, verificationRequest);
     expect(handshake.status).toBe(200);
-    expect(await handshake.json()).toEqual({
+    const text = await handshake.text();
+    expect(JSON.parse(text)).toEqual({
       verified: false,
-      message: 'paste the token shown in the inlet log or in /webhooks/health into Notion to verify the subscription',
+      message: 'an admin reads the token with GET /connectors/notion/webhook-verification-token (admin token) and pastes it into Notion to verify the subscription',
     });
     expect(await manager.webhookSecrets.get('notion')).toBe(DOCS_TOKEN);
-    expect(notion.shown).toEqual([DOCS_TOKEN]);
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: { connector: 'notion', verification_token: DOCS_TOKEN } }));
+    // Issue 13: the token is the signing key; it was in the log and public health.
+    expect(text + JSON.stringify(logger.lines)).not.toContain(DOCS_TOKEN);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: { connector: 'notion' } }));
 
     const event = await post(url, pageContentUpdated, { key: DOCS_TOKEN });
     expect(event.status).toBe(200);
@@ -115,7 +117,6 @@ describe('POST /webhooks/notion: the verification handshake', () => {
     expect(again.status).toBe(409);
     expect((await jsonOf<ErrorBody>(again)).error.code).toBe('ALREADY_VERIFIED');
     expect(await manager.webhookSecrets.get('notion')).toBe(KEY);
-    expect(connector.shown).toEqual([]);
     // A forged token signed with itself does not get in either.
     const forged = await post(url, verificationRequest, { key: DOCS_TOKEN });
     expect(forged.status).toBe(409);
@@ -129,8 +130,6 @@ describe('POST /webhooks/notion: the verification handshake', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ verified: true });
     expect(await manager.webhookSecrets.get('notion')).toBe(KEY);
-    // The stored token is shown again (health forgets it on restart); nothing is delivered.
-    expect(connector.shown).toEqual([KEY]);
     expect(connector.delivered).toEqual([]);
   });
 
@@ -165,7 +164,7 @@ describe('POST /webhooks/notion: the verification handshake', () => {
       expect((await jsonOf<ErrorBody>(response)).error.code).toBe('WEBHOOK_NOT_VERIFIED');
     }
     expect(await manager.webhookSecrets.get('notion')).toBeNull();
-    expect([notion.delivered, notion.shown]).toEqual([[], []]);
+    expect(notion.delivered).toEqual([]);
   });
 
   it('keeps the first of two concurrent verification requests', async () => {
@@ -175,8 +174,7 @@ describe('POST /webhooks/notion: the verification handshake', () => {
     const bodies = ['first', 'second', 'third'].map((t) => JSON.stringify({ verification_token: `secret_${t}` }));
     const statuses = (await Promise.all(bodies.map((b) => post(url, b)))).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409, 409]);
-    expect(notion.shown).toHaveLength(1);
-    expect(await manager.webhookSecrets.get('notion')).toBe(notion.shown[0]);
+    expect(bodies.map((b) => JSON.parse(b).verification_token)).toContain(await manager.webhookSecrets.get('notion'));
   });
 });
 
