@@ -1,4 +1,6 @@
 import { Octokit } from 'octokit';
+import type { GuardedCall } from '../document-source.ts';
+import { type Guarded, guarded } from '../guarded.ts';
 import { RequestPacer } from '../http/request-pacer.ts';
 import { SourceHttpClient } from '../http/source-http-client.ts';
 import { RateLimitedError } from '../source-errors.ts';
@@ -27,6 +29,14 @@ export type HeadAnswer = { notModified: true } | { notModified: false; sha: stri
 
 /** The compare answer, or `missing` when the base commit is gone (a force push). */
 export type CompareAnswer = { missing: true } | { missing: false; files: ComparedFile[] };
+
+/** The GitHub calls one poll makes, each already routed through the connector's circuit breaker. */
+export type GithubApi = Guarded<GithubClient>;
+
+/** The client's calls through `guard`, so a poll cannot reach GitHub around the breaker. */
+export function createGithubApi(client: GithubClient, guard: GuardedCall): GithubApi {
+  return guarded(client, ['defaultBranch', 'head', 'tree', 'compare', 'blob'], guard);
+}
 
 /**
  * The few GitHub REST calls the connector makes, through octokit with its own retry and throttling switched off,
@@ -73,13 +83,13 @@ export class GithubClient {
     return this.budgetState;
   }
 
-  async defaultBranch(signal?: AbortSignal): Promise<string> {
+  async defaultBranch(signal: AbortSignal | undefined): Promise<string> {
     const { data } = await this.call('GET /repos/{owner}/{repo}', {}, {}, signal);
     return (data as { default_branch: string }).default_branch;
   }
 
   /** The branch head, conditionally: an unchanged head answers 304, which GitHub does not count against the limit. */
-  async head(branch: string, etag: string | null, signal?: AbortSignal): Promise<HeadAnswer> {
+  async head(signal: AbortSignal | undefined, branch: string, etag: string | null): Promise<HeadAnswer> {
     try {
       const { data, headers } = await this.call('GET /repos/{owner}/{repo}/commits/{ref}', { ref: branch }, etag ? { 'if-none-match': etag } : {}, signal);
       const commit = data as { sha: string; commit: { tree: { sha: string } } };
@@ -93,13 +103,13 @@ export class GithubClient {
     }
   }
 
-  async tree(sha: string, recursive: boolean, signal?: AbortSignal): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
+  async tree(signal: AbortSignal | undefined, sha: string, recursive: boolean): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
     const { data } = await this.call('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) }, {}, signal);
     const tree = data as { tree: TreeEntry[]; truncated: boolean };
     return { entries: tree.tree, truncated: tree.truncated };
   }
 
-  async compare(base: string, head: string, signal?: AbortSignal): Promise<CompareAnswer> {
+  async compare(signal: AbortSignal | undefined, base: string, head: string): Promise<CompareAnswer> {
     try {
       const { data } = await this.call('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${base}...${head}` }, {}, signal);
       return { missing: false, files: (data as { files?: ComparedFile[] }).files ?? [] };
@@ -109,7 +119,7 @@ export class GithubClient {
     }
   }
 
-  async blob(sha: string, signal?: AbortSignal): Promise<{ size: number; content: string }> {
+  async blob(signal: AbortSignal | undefined, sha: string): Promise<{ size: number; content: string }> {
     const { data } = await this.call('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha }, {}, signal);
     const blob = data as { size: number; content: string; encoding: string };
     return { size: blob.size, content: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };

@@ -1,7 +1,7 @@
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { DocumentSource, GuardedCall, PollRequest, PollResult } from '../document-source.ts';
-import { GithubClient } from './github-client.ts';
+import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
+import { createGithubApi, type GithubApi, GithubClient } from './github-client.ts';
 import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
 import { type DocumentBlobs, listDocuments } from './list-documents.ts';
 import { GITHUB_CURSOR_VERSION, type GithubCursor, type GithubScope, readGithubCursor } from './github-cursor.ts';
@@ -33,6 +33,7 @@ export class GithubSource implements DocumentSource {
   }
 
   async poll({ cursor, webhooks, guard, documents }: PollRequest): Promise<PollResult> {
+    const api = createGithubApi(this.client, guard);
     const read = readGithubCursor(cursor);
     const previous = read?.cursor ?? null;
     // Per-document state: path → blob sha of every document held (at `head`, plus any a tripped guard kept).
@@ -44,13 +45,13 @@ export class GithubSource implements DocumentSource {
     const { apiUrl, owner, repo, docsPath, extensions } = this.options;
     // An unset branch keeps following the one resolved before, unless the repository itself changed.
     const sameRepo = isSameScope(previous?.scope && { apiUrl: previous.scope.apiUrl, owner: previous.scope.owner, repo: previous.scope.repo }, { apiUrl, owner, repo });
-    const branch = this.options.branch ?? (sameRepo && previous ? previous.branch : await guard((signal) => this.client.defaultBranch(signal)));
+    const branch = this.options.branch ?? (sameRepo && previous ? previous.branch : await api.defaultBranch());
     const scope: GithubScope = { apiUrl, owner, repo, branch, docsPath, patterns: extensions };
     const inScope = previous !== null && isSameScope(previous.scope, scope);
     const reconcileDue = inScope && now - Date.parse(previous.lastReconcile) >= this.options.reconcileMs;
     const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
     // A due reconcile asks unconditionally: it needs the head's tree even when the branch did not move.
-    const head = await guard((signal) => this.client.head(branch, inScope && !forced && !reconcileDue ? previous.etag : null, signal));
+    const head = await api.head(branch, inScope && !forced && !reconcileDue ? previous.etag : null);
     // An idle branch changes nothing, except that an older cursor format is written anew (the migration).
     if (head.notModified) return read?.migrated ? { events: [], nextCursor: read.cursor, documents: states.changes() } : { events: [], nextCursor: cursor };
     const next = (lastReconcile = previous?.lastReconcile ?? new Date(now).toISOString()): PollResult['nextCursor'] =>
@@ -60,25 +61,25 @@ export class GithubSource implements DocumentSource {
       // A new or unknown scope is backfilled; a due reconcile lists the tree. Either way, documents held but not listed
       // any more are deleted through the mass-deletion guard.
       if (reconcileDue) this.figures.reconciliations++;
-      const listed = await listDocuments(this.client, this.options, head.treeSha, guard);
+      const listed = await listDocuments(api, this.options, head.treeSha);
       const judgement = judgeDeletions(Object.keys(held), new Set(Object.keys(listed)), this.options.maxDeletionShare);
       this.noteGuard(now, judgement.report, judgement.tripped ? judgement.missing.length : 0);
       if (judgement.tripped) this.logger.warn('github: too many documents missing at once, nothing deleted', { connector: this.name, guard: judgement.report });
       const changed = Object.entries(listed).filter(([path, blob]) => !inScope || held[path] !== blob.sha);
       const events = [
         ...(judgement.tripped ? [] : judgement.missing.map((p) => this.remove(p, head.sha))),
-        ...(await this.upserts(changed.map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, guard)),
+        ...(await this.upserts(changed.map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, api)),
       ];
       if (!judgement.tripped) for (const path of judgement.missing) states.delete(path);
       for (const [path, blob] of Object.entries(listed)) states.set(path, blob.sha);
       return { events, nextCursor: next(new Date(now).toISOString()), documents: states.changes() };
     }
     if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(), documents: states.changes() };
-    const diff = forced ? null : await this.compare(previous, head.sha, guard);
-    const changes = diff ?? (await this.reconcile(held, head.treeSha, guard));
+    const diff = forced ? null : await this.compare(previous, head.sha, api);
+    const changes = diff ?? (await this.reconcile(held, head.treeSha, api));
     const events = [
       ...changes.removed.map((path) => this.remove(path, head.sha)),
-      ...(await this.upserts(changes.upserted, branch, head.sha, guard)),
+      ...(await this.upserts(changes.upserted, branch, head.sha, api)),
     ];
     for (const path of changes.removed) states.delete(path);
     for (const file of changes.upserted) states.set(file.path, file.sha);
@@ -112,8 +113,8 @@ export class GithubSource implements DocumentSource {
   }
 
   /** The compare API's view of the change, or null when it cannot be trusted (cut short, or the base is gone). */
-  private async compare(previous: GithubCursor, head: string, guard: GuardedCall): Promise<Changes | null> {
-    const answer = await guard((signal) => this.client.compare(previous.head, head, signal));
+  private async compare(previous: GithubCursor, head: string, api: GithubApi): Promise<Changes | null> {
+    const answer = await api.compare(previous.head, head);
     if (answer.missing || answer.files.length >= COMPARE_FILE_CAP) return null;
     const changes: Changes = { removed: [], upserted: [] };
     for (const file of answer.files) {
@@ -128,9 +129,9 @@ export class GithubSource implements DocumentSource {
   }
 
   /** Diffs the documents at the head with the ones remembered at the last processed commit. */
-  private async reconcile(held: Record<string, string>, treeSha: string, guard: GuardedCall): Promise<Changes> {
+  private async reconcile(held: Record<string, string>, treeSha: string, api: GithubApi): Promise<Changes> {
     this.figures.reconciliations++;
-    const now: DocumentBlobs = await listDocuments(this.client, this.options, treeSha, guard);
+    const now: DocumentBlobs = await listDocuments(api, this.options, treeSha);
     return {
       removed: Object.keys(held).filter((path) => !now[path]),
       upserted: Object.entries(now)
@@ -139,14 +140,14 @@ export class GithubSource implements DocumentSource {
     };
   }
 
-  private async upserts(files: ChangedFile[], branch: string, commit: string, guard: GuardedCall): Promise<IngestionEvent[]> {
+  private async upserts(files: ChangedFile[], branch: string, commit: string, api: GithubApi): Promise<IngestionEvent[]> {
     const events: IngestionEvent[] = [];
     for (const file of files) {
       if (file.size !== undefined && file.size > this.options.maxFileBytes) {
         this.skipTooLarge(file.path, file.size);
         continue;
       }
-      const blob = await guard((signal) => this.client.blob(file.sha, signal));
+      const blob = await api.blob(file.sha);
       if (blob.size > this.options.maxFileBytes) {
         this.skipTooLarge(file.path, blob.size);
         continue;

@@ -1,5 +1,4 @@
-import type { GuardedCall } from '../document-source.ts';
-import type { GithubClient, TreeEntry } from './github-client.ts';
+import type { GithubApi, TreeEntry } from './github-client.ts';
 import { type GithubOptions, isDocumentPath } from './github-options.ts';
 
 /** path → blob of every document in a tree. */
@@ -9,12 +8,12 @@ export type DocumentBlobs = Record<string, { sha: string; size?: number }>;
  * Lists the documents of a commit's tree in one recursive request. When GitHub truncates that answer (very large
  * repositories), walks the tree folder by folder instead, descending only towards and under `docs_path`.
  */
-export async function listDocuments(client: GithubClient, options: GithubOptions, treeSha: string, guard: GuardedCall): Promise<DocumentBlobs> {
-  const recursive = await guard((signal) => client.tree(treeSha, true, signal));
+export async function listDocuments(api: GithubApi, options: GithubOptions, treeSha: string): Promise<DocumentBlobs> {
+  const recursive = await api.tree(treeSha, true);
   if (!recursive.truncated) return collect(options, recursive.entries, '');
   const found: DocumentBlobs = {};
   const walk = async (sha: string, prefix: string): Promise<void> => {
-    const level = await guard((signal) => client.tree(sha, false, signal));
+    const level = await api.tree(sha, false);
     Object.assign(found, collect(options, level.entries, prefix));
     for (const entry of level.entries) {
       const path = prefix + entry.path;
