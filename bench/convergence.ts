@@ -8,7 +8,7 @@
 //   INLET_CONVERGENCE_SEED=1234 ...                replays a whole run's histories (timing aside)
 //   INLET_CONVERGENCE_SHRINK_MINUTES=15            longest shrinking of one divergence (default 15)
 //
-// About 20-25 s per history on the 2-core development machine: 200 histories take 70-80 minutes.
+// 15 s per history on a quiet 2-core machine, about 30 s under load 12-16: 200 histories take 50 to 100 minutes.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
