@@ -105,6 +105,8 @@ export const configSchema = z
         api_key: z.string().default(''),
         /** Texts per request. Default 64. */
         batch_size: count(64),
+        /** Longest input in cl100k tokens; 0 takes the model's known limit (384 for a model inlet does not know). Default 0. */
+        max_input_tokens: z.coerce.number().int().refine((n) => n === 0 || n >= 16, 'expected 0 (the model\'s known limit) or at least 16').default(0),
       })
       .prefault({}),
     /** Ingestion workers of this process. */

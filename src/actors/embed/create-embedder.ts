@@ -12,5 +12,5 @@ export type EmbedderOverrides = Omit<OpenAiEmbedderOptions, 'url' | 'model' | 'a
  */
 export async function createEmbedder(config: InletConfig['embedder'], overrides: EmbedderOverrides = {}): Promise<Embedder> {
   if (config.kind === 'hashed') return new HashedEmbedder();
-  return OpenAiEmbedder.create({ ...overrides, url: config.url, model: config.model, apiKey: config.api_key, batchSize: config.batch_size });
+  return OpenAiEmbedder.create({ ...overrides, url: config.url, model: config.model, apiKey: config.api_key, batchSize: config.batch_size, maxInputTokens: config.max_input_tokens || undefined });
 }

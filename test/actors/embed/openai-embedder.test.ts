@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../../../src/actors/embed/create-embedder.ts';
 import { EmbedderUnavailableError, isEmbedderUnavailableError } from '../../../src/actors/embed/embedder-unavailable-error.ts';
 import { HashedEmbedder } from '../../../src/actors/embed/hashed-embedder.ts';
+import { DEFAULT_MAX_INPUT_TOKENS } from '../../../src/actors/embed/model-input-limits.ts';
 import { OpenAiEmbedder, type OpenAiEmbedderOptions } from '../../../src/actors/embed/openai-embedder.ts';
 import { fakeEmbeddingOf, type FakeEmbeddingsRequest, type FakeEmbeddingsServer, startFakeEmbeddingsServer } from '../../support/fake-embeddings-server.ts';
 import { freePort } from '../../support/free-port.ts';
@@ -201,15 +202,19 @@ describe('OpenAiEmbedder', () => {
 
 describe('createEmbedder', () => {
   it('builds the offline HashedEmbedder for kind hashed', async () => {
-    const embedder = await createEmbedder({ kind: 'hashed', url: '', model: '', api_key: '', batch_size: 64 });
+    const embedder = await createEmbedder({ kind: 'hashed', url: '', model: '', api_key: '', batch_size: 64, max_input_tokens: 0 });
     expect(embedder).toBeInstanceOf(HashedEmbedder);
     expect(server.requests).toHaveLength(0);
   });
 
   it('builds an OpenAiEmbedder with the learned dimension for kind openai', async () => {
-    const embedder = await createEmbedder({ kind: 'openai', url: `${server.url}/v1`, model: 'fake-embed-8', api_key: KEY, batch_size: 2 });
+    const embedder = await createEmbedder({ kind: 'openai', url: `${server.url}/v1`, model: 'fake-embed-8', api_key: KEY, batch_size: 2, max_input_tokens: 0 });
     expect(embedder).toBeInstanceOf(OpenAiEmbedder);
     expect(embedder.dimension).toBe(8);
+    // An unknown model gets the safe default unless embedder.max_input_tokens says otherwise.
+    expect(embedder.maxInputTokens).toBe(DEFAULT_MAX_INPUT_TOKENS);
+    const told = await createEmbedder({ kind: 'openai', url: `${server.url}/v1`, model: 'fake-embed-8', api_key: KEY, batch_size: 2, max_input_tokens: 2048 });
+    expect(told.maxInputTokens).toBe(2048);
     server.requests.length = 0;
     await embedder.embed(['a', 'b', 'c']);
     expect(server.requests.map((r) => inputsOf(r).length)).toEqual([2, 1]);
