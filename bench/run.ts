@@ -153,6 +153,8 @@ async function main(): Promise<number> {
       state_entries: r.stateEntries,
       rss_mb_100k: r.rssMb,
       heap_used_mb_100k: r.heapUsedMb,
+      heap_used_mb_before_source: r.baselineHeapUsedMb,
+      gc_before_sample: r.afterGc,
       rss_mb_before_source: r.baselineRssMb,
       state_growth_rss_mb: round(r.rssMb - r.baselineRssMb),
       writes_definition: 'per-document state entries written plus cursor writes; bytes are ids, values and cursor JSON handed to the stores (SQLite, in memory)',
