@@ -126,14 +126,16 @@ export class ConfluencePollRun implements DeltaPlan<ConfluencePage> {
     this.remove(id);
   }
 
-  /** A webhook delivery: trashed and removed pages are deleted, any other event fetches its page. */
+  /** A webhook delivery: every event fetches its page; trashed and removed ones are deleted once the fetch confirms it. */
   async applyHint(message: WebhookMessage): Promise<void> {
     const hint = (message.payload ?? {}) as Partial<ConfluenceHint>;
     const event = hint.event ?? message.event;
     const id = String(hint.pageId ?? '');
     if (id === '' || this.seen.has(id)) return;
     const type = event.startsWith('blog') ? 'blogpost' : 'page';
-    if (/_(trashed|removed)$/.test(event)) return this.remove(id);
+    // A trash or remove hint is confirmed by fetching the page, as every other event is (issue 13: a delete hint is never
+    // trusted blindly). A failing call fails the poll, which keeps the hint for the next one.
+    if (/_(trashed|removed)$/.test(event)) return this.considerById(id, type);
     const moved = event.endsWith('_moved');
     // A redelivery of a version already ingested needs no call (a move may keep the version, so it always fetches).
     if (!moved && hint.version !== undefined && this.pages.keyOf(id)?.startsWith(`${hint.version}/`)) return;

@@ -117,14 +117,15 @@ export class NotionPollRun implements DeltaPlan<NotionPage> {
     this.remove(pageId);
   }
 
-  /** A webhook delivery: page events fetch (or delete) their page, data source events re-read its rows, database events those of each of its data sources. */
+  /** A webhook delivery: page events fetch their page (deleted only when Notion says it is gone or trashed), data source events re-read its rows, database events those of each of its data sources. */
   async applyHint(message: WebhookMessage): Promise<void> {
     const hint = (message.payload ?? {}) as NotionHint;
     const type = hint.type ?? message.event;
     const id = normaliseNotionId(String(hint.entityId ?? hint.entity?.id ?? ''));
     if (!id) return;
-    if (type === 'page.deleted') this.remove(id);
-    else if (type.startsWith('page.')) await this.considerById(id);
+    // Every page event, page.deleted included, is checked with the API before anything is deleted (issue 13: a signed
+    // page.deleted for a live page emptied both stores). A failing call fails the poll, which keeps the hint for the next.
+    if (type.startsWith('page.')) await this.considerById(id);
     else if (type.startsWith('data_source.')) await this.refreshDataSource(id);
     // Database events name the database, a container of data sources (API 2025-09-03), not a data source.
     else if (type.startsWith('database.')) await this.refreshDatabase(id);
