@@ -5,12 +5,11 @@ import { headerOf } from '../http/retry-after.ts';
  * What a failed GitHub answer means. A 403 or 429 is a rate limit when it says so: with no budget left it lasts until
  * `x-ratelimit-reset` (the framework prefers `retry-after` when present), otherwise (a secondary limit without a hint)
  * a minute (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api). Other 401 and 403 are
- * permanent, and so are 404 (unknown repository) and 422 (unknown ref). 304 is a refusal the caller reads as
- * "not modified"; no answer and 5xx are outages.
+ * permanent, and so are 404 (unknown repository) and 422 (unknown ref). The rest follows the common rule
+ * (source-http-client.ts): a 304 is a refusal the caller reads as "not modified".
  */
-export function classifyGithubFailure(repoName: string, now: () => number): (failure: HttpFailure) => FailureClass {
+export function classifyGithubFailure(repoName: string, now: () => number): (failure: HttpFailure) => FailureClass | undefined {
   return ({ status, headers, detail }) => {
-    if (status === undefined || status >= 500) return { class: 'outage' };
     if (status === 403 || status === 429) {
       const reason = `HTTP ${status}: ${detail}`;
       if (headerOf(headers, 'retry-after') !== undefined) return { class: 'rate_limited', reason };
@@ -26,6 +25,6 @@ export function classifyGithubFailure(repoName: string, now: () => number): (fai
     if (status === 404 || status === 422) {
       return { class: 'permanent', message: `GitHub answered ${status} for ${repoName}: check metadata.owner, metadata.repo and metadata.branch, and that the token can read the repository` };
     }
-    return { class: 'refused' };
+    return undefined;
   };
 }

@@ -24,14 +24,20 @@ export type FailureClass =
   /** The source answered and refused this request; not an outage. */
   | { class: 'refused' };
 
+/** What an answer means when the source says nothing particular: 404 not found, no answer or 5xx an outage, other 4xx refused. */
+export function commonClass(status: number | undefined): FailureClass {
+  if (status === 404) return { class: 'not_found' };
+  return status === undefined || status >= 500 ? { class: 'outage' } : { class: 'refused' };
+}
+
 /** How one source's calls are made. */
 export interface SourceHttpOptions {
   connector: string;
   /** Longest wait for one answer (ms). */
   timeoutMs: number;
   pacer: RequestPacer;
-  /** The source's classification of failed answers into the error classes. */
-  classify(failure: HttpFailure): FailureClass;
+  /** The source's classification of failed answers; undefined leaves the answer to the common rule (`commonClass`). */
+  classify(failure: HttpFailure): FailureClass | undefined;
   now?: () => number;
 }
 
@@ -75,7 +81,7 @@ export class SourceHttpClient {
     const headers = shape.headers ?? shape.response?.headers;
     if (headers) this.options.pacer.observe(headers);
     const detail = [typeof shape.code === 'string' ? shape.code : '', shape.message ?? ''].filter(Boolean).join(': ');
-    const verdict = this.options.classify({ status, headers, detail });
+    const verdict = this.options.classify({ status, headers, detail }) ?? commonClass(status);
     const { connector } = this.options;
     this.counters[verdict.class === 'outage' ? 'outages' : verdict.class]++;
     switch (verdict.class) {

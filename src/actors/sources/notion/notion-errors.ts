@@ -3,9 +3,9 @@ import type { FailureClass, HttpFailure } from '../http/source-http-client.ts';
 /**
  * What a failed Notion call means: 429 (`rate_limited`) and 529 (`service_overload`) are rate limits
  * (https://developers.notion.com/reference/request-limits); 401 and 403 are permanent (token revoked or page not
- * shared); 404 is not found; other 4xx are refusals; no answer and 5xx are outages.
+ * shared); anything else follows the common rule (source-http-client.ts).
  */
-export function classifyNotionFailure({ status, detail }: HttpFailure): FailureClass {
+export function classifyNotionFailure({ status, detail }: HttpFailure): FailureClass | undefined {
   if (status === 429 || status === 529) return { class: 'rate_limited', reason: `HTTP ${status} ${detail}`.trim() };
   if (status === 401 || status === 403) {
     return {
@@ -13,6 +13,5 @@ export function classifyNotionFailure({ status, detail }: HttpFailure): FailureC
       message: `Notion refused the request (${status}): token revoked or page not shared with the integration; check NOTION_TOKEN and share the pages with the integration (${detail})`,
     };
   }
-  if (status === 404) return { class: 'not_found' };
-  return status === undefined || status >= 500 ? { class: 'outage' } : { class: 'refused' };
+  return undefined;
 }
