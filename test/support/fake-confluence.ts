@@ -164,6 +164,9 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}): 
     }
     return send(404, errorBody(404, `no route ${path}`));
   });
+  // Node closes idle keep-alive sockets after 5 s, and a client reusing one just then gets ECONNRESET: a 100,000-page
+  // backfill spends longer than that between two requests (bench). Real sites keep connections open far longer.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
