@@ -117,6 +117,8 @@ describe('Notion source: webhook hints', () => {
     const p = notionPoller(notionSourceFor(notion));
     await p.poll();
     notion.removePage(leave);
+    // A page.deleted hint is confirmed with the API before the delete (issue 13), so the page is gone from Notion too.
+    notion.editPage(gone, { archived: true });
     const delta = await p.poll([hint('page.deleted', gone), hint('data_source.content_updated', ds)]);
     expect(summary(delta)).toEqual([`delete notion:${gone}`, `delete notion:${leave}`].sort());
     expect(notion.requests.some((r) => r.path === `/v1/data_sources/${ds}/query`)).toBe(true);
