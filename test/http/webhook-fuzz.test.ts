@@ -90,7 +90,7 @@ const routes: Route[] = [
     real: fixture('notion/webhooks/page.content_updated.json'),
     headers: (body, sig) => {
       const signature = sendable(signatureOf(body, sig, (hex) => `sha256=${hex}`));
-      return signature === undefined ? {} : { 'x-notion-signature': signature };
+      return signature === undefined ? {} : ({ 'x-notion-signature': signature } as Record<string, string>);
     },
     deliveryIdOf: (body) => {
       const id = jsonObject(body)?.id;
@@ -104,7 +104,7 @@ const routes: Route[] = [
     real: fixture('confluence/webhooks/page_updated.json'),
     headers: (body, sig) => {
       const signature = sendable(signatureOf(body, sig, (hex) => hex));
-      return signature === undefined ? {} : { 'x-hub-signature': signature };
+      return signature === undefined ? {} : ({ 'x-hub-signature': signature } as Record<string, string>);
     },
     deliveryIdOf: (body) => {
       const parsed = jsonObject(body);
