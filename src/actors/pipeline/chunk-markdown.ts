@@ -1,8 +1,7 @@
-import type { Root, RootContent } from 'mdast';
 import { countTokens, estimateTokens, fitsTokens } from './count-tokens.ts';
+import type { MarkdownBlock } from './markdown-outline.ts';
 import type { Heading } from './parse-markdown.ts';
-import { plainTextOf } from './plain-text-of.ts';
-import { readMarkdownTree } from './read-markdown-tree.ts';
+import { readMarkdown } from './read-markdown.ts';
 import { type ChunkUnit, unitsOf } from './split-block.ts';
 
 /** A heading-delimited piece of a document, before it gets ids. */
@@ -42,17 +41,17 @@ const BLOCK_JOIN_TOKENS = 2;
 /** Slack for a token merging across the breadcrumb's blank line. */
 const BREADCRUMB_MARGIN_TOKENS = 2;
 
-/** Chunks Markdown text; the same as `chunkMarkdownTree` on a tree read without MDX. */
+/** Chunks Markdown text (not MDX); the same as `chunkMarkdownBlocks` on its outline's blocks. */
 export function chunkMarkdown(markdown: string, options: ChunkOptions): MarkdownChunk[] {
-  return chunkMarkdownTree(readMarkdownTree(markdown, { mdx: false }), markdown, options);
+  return chunkMarkdownBlocks(readMarkdown(markdown).blocks, markdown, options);
 }
 
 /**
  * Splits a document at its top-level headings (of either kind; never inside code, quotes or lists) into sections, and
  * a section longer than the target into chunks of whole blocks (see `unitsOf` for blocks that are too long
- * themselves). Front matter and MDX imports are not content. Empty sections are dropped.
+ * themselves). `blocks` are an outline's (see `MarkdownOutline`), whose offsets index `source`. Empty sections are dropped.
  */
-export function chunkMarkdownTree(tree: Root, source: string, options: ChunkOptions): MarkdownChunk[] {
+export function chunkMarkdownBlocks(blocks: MarkdownBlock[], source: string, options: ChunkOptions): MarkdownChunk[] {
   const { maxTokens, title = '' } = options;
   if (!Number.isInteger(maxTokens) || maxTokens < 16) throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
   const targetTokens = Math.min(options.targetTokens ?? DEFAULT_TARGET_TOKENS, maxTokens);
@@ -60,26 +59,25 @@ export function chunkMarkdownTree(tree: Root, source: string, options: ChunkOpti
   const chunks: MarkdownChunk[] = [];
   // The full path, not just the nearest heading, because "Linux" alone is ambiguous across "Install" and "Upgrade".
   const path: Heading[] = [];
-  let blocks: RootContent[] = [];
+  let section: MarkdownBlock[] = [];
   const flush = () => {
-    if (blocks.length === 0) return;
+    if (section.length === 0) return;
     const heading = path.map((h) => h.text).join(HEADING_SEPARATOR);
     const prefix = breadcrumbPrefix(title, path, maxTokens);
     const hard = maxTokens - (prefix === '' ? 0 : prefixTokens(prefix, maxTokens) + BREADCRUMB_MARGIN_TOKENS);
     const target = Math.min(targetTokens, hard);
-    for (const text of sectionTexts(blocks, source, target, hard)) chunks.push({ index: chunks.length, heading, text, retrievalText: `${prefix}${text}` });
-    blocks = [];
+    for (const text of sectionTexts(section, source, target, hard)) chunks.push({ index: chunks.length, heading, text, retrievalText: `${prefix}${text}` });
+    section = [];
   };
-  for (const node of tree.children) {
-    if (node.type === 'yaml' || node.type === 'mdxjsEsm') continue;
-    if (node.type !== 'heading') {
-      blocks.push(node);
+  for (const block of blocks) {
+    if (block.kind !== 'heading') {
+      section.push(block);
       continue;
     }
     flush();
-    while (path.length > 0 && path[path.length - 1].depth >= node.depth) path.pop();
-    const text = plainTextOf(node).replace(/\s+/g, ' ').trim();
-    if (text) path.push({ depth: node.depth, text });
+    while (path.length > 0 && path[path.length - 1].depth >= block.depth) path.pop();
+    const text = block.text.replace(/\s+/g, ' ').trim();
+    if (text) path.push({ depth: block.depth, text });
   }
   flush();
   return chunks;
@@ -106,10 +104,8 @@ function prefixTokens(prefix: string, maxTokens: number): number {
 }
 
 /** The chunk texts of one section: the whole section when it fits the target, else its blocks packed greedily. */
-function sectionTexts(blocks: RootContent[], source: string, target: number, hard: number): string[] {
-  const first = blocks[0].position?.start.offset ?? 0;
-  const last = blocks[blocks.length - 1].position?.end.offset ?? 0;
-  const whole = source.slice(first, last).trim();
+function sectionTexts(blocks: MarkdownBlock[], source: string, target: number, hard: number): string[] {
+  const whole = source.slice(blocks[0].start, blocks[blocks.length - 1].end).trim();
   if (whole === '') return [];
   if (estimateTokens(whole) <= target && fitsTokens(whole, hard)) return [whole];
   const units = blocks.flatMap((block) => unitsOf(block, source, target, hard));

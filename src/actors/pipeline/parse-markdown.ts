@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
-import type { Root } from 'mdast';
 import { parse as parseYaml } from 'yaml';
-import { collectLinks } from './collect-links.ts';
-import { plainTextOf } from './plain-text-of.ts';
-import { isMdxPath, readMarkdownTree } from './read-markdown-tree.ts';
+import type { MarkdownBlock } from './markdown-outline.ts';
+import { readMarkdown } from './read-markdown.ts';
+import { readMdx } from './read-mdx.ts';
 
 /** A heading, ATX (`## Text`) or setext (underlined): its level (1 to 6) and its plain text. */
 export interface Heading {
@@ -17,31 +16,38 @@ export interface ParsedMarkdown {
   title: string;
   /** Every heading of the document outside code, quotes and lists, in order. */
   headings: Heading[];
-  /** Link targets as written (see `collectLinks`), images excluded, in order of appearance. */
+  /** Link targets as written, images excluded (see `MarkdownOutline.links`). */
   links: string[];
   /** The content without its front matter. */
   body: string;
-  /** The syntax tree, whose position offsets index `source`; chunking reuses it instead of parsing again. */
-  tree: Root;
-  /** The text the tree was read from: the content without a byte-order mark. */
+  /** The top-level blocks, whose offsets index `source`; chunking reuses them instead of parsing again. */
+  blocks: MarkdownBlock[];
+  /** The text the blocks were read from: the content without a byte-order mark. */
   source: string;
 }
 
-/** Reads title, headings and link targets from Markdown (MDX when `path` ends in `.mdx`); `path` supplies the fallback title. */
+/** Whether `path` names an MDX document, the only kind parsed with the MDX syntax. */
+export function isMdxPath(path: string): boolean {
+  return /\.mdx$/i.test(path);
+}
+
+/**
+ * Reads title, headings and link targets from Markdown, or from MDX when `path` ends in `.mdx`; `path` supplies the
+ * fallback title. Markdown is read with markdown-it; MDX, which markdown-it cannot read, with mdast, and as Markdown
+ * when it is not valid MDX, since the prose is still worth indexing.
+ */
 export function parseMarkdown(content: string, path: string): ParsedMarkdown {
   // Editors on Windows save a byte-order mark, which would hide the front matter's opening `---`.
   const source = content.startsWith('\uFEFF') ? content.slice(1) : content;
-  const tree = readMarkdownTree(source, { mdx: isMdxPath(path) });
-  const first = tree.children[0];
-  const frontMatter = first?.type === 'yaml' ? first : undefined;
-  const body = frontMatter ? source.slice(frontMatter.position?.end.offset ?? 0).replace(/^\r?\n/, '') : source;
+  const { blocks, links, frontMatter } = (isMdxPath(path) && readMdx(source)) || readMarkdown(source);
+  const body = frontMatter ? source.slice(frontMatter.bodyStart) : source;
   const headings: Heading[] = [];
-  for (const node of tree.children) if (node.type === 'heading') headings.push({ depth: node.depth, text: plainTextOf(node).trim() });
+  for (const block of blocks) if (block.kind === 'heading') headings.push({ depth: block.depth, text: block.text.trim() });
   const title =
-    (frontMatter && frontMatterTitle(frontMatter.value)) ||
+    (frontMatter && frontMatterTitle(frontMatter.yaml)) ||
     headings.find((h) => h.depth === 1 && h.text !== '')?.text ||
     fileTitle(path);
-  return { title, headings, links: collectLinks(tree), body, tree, source };
+  return { title, headings, links, body, blocks, source };
 }
 
 function frontMatterTitle(text: string): string | null {

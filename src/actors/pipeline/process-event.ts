@@ -4,7 +4,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { VersionAuthority, WriteResult } from '../stores/document-version.ts';
 import type { ChunkRecord, DocumentRecord, GraphStore } from '../stores/graph-store.ts';
 import type { VectorPoint, VectorStore } from '../stores/vector-store.ts';
-import { chunkMarkdownTree } from './chunk-markdown.ts';
+import { chunkMarkdownBlocks } from './chunk-markdown.ts';
 import { InvalidEventError } from './invalid-event-error.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 import { resolveLink } from './resolve-link.ts';
@@ -74,7 +74,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       ...(event.parentId !== undefined && { parentId: event.parentId }),
       ...(event.metadata !== undefined && { metadata: event.metadata }),
     };
-    const pieces = chunkMarkdownTree(parsed.tree, parsed.source, {
+    const pieces = chunkMarkdownBlocks(parsed.blocks, parsed.source, {
       maxTokens: embedder.maxInputTokens,
       ...(targetChunkTokens !== undefined && { targetTokens: targetChunkTokens }),
       title: document.title,

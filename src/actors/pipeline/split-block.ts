@@ -1,5 +1,5 @@
-import type { Nodes, RootContent } from 'mdast';
 import { estimateTokens, fitsTokens } from './count-tokens.ts';
+import type { MarkdownBlock } from './markdown-outline.ts';
 
 /** A piece of a section ready for packing into chunks: at most the hard cap in tokens, with its estimated size. */
 export interface ChunkUnit {
@@ -13,34 +13,20 @@ export interface ChunkUnit {
  * nonsense. A larger table is cut between rows, each piece repeating the header; larger code between lines, each
  * piece in its own fence; a list or quote between its children; prose at whitespace. Every unit fits `hard`.
  */
-export function unitsOf(node: RootContent, source: string, target: number, hard: number): ChunkUnit[] {
-  const text = sliceOf(node, source);
+export function unitsOf(block: MarkdownBlock, source: string, target: number, hard: number): ChunkUnit[] {
+  const text = source.slice(block.start, block.end).trim();
   if (text === '') return [];
   const estimate = estimateTokens(text);
-  const atomic = node.type === 'table' || node.type === 'code';
+  const atomic = block.kind === 'table' || block.kind === 'code';
   if ((estimate <= target || atomic) && fitsTokens(text, hard)) return [{ text, estimate }];
-  if (node.type === 'table') {
+  if (block.kind === 'table') {
     const [header = '', delimiter = '', ...rows] = text.split('\n');
     return packLines([header, delimiter], rows, [], target, hard);
   }
-  if (node.type === 'code') return splitCode(text, target, hard);
-  const children = 'children' in node ? (node.children as Nodes[]) : [];
-  // Only block children can stand alone: a paragraph's children are phrases, cut as prose below.
-  if (children.length > 0 && children.every((c) => !PHRASING.has(c.type))) {
-    return children.flatMap((child) => unitsOf(child as RootContent, source, target, hard));
-  }
+  if (block.kind === 'code') return splitCode(text, target, hard);
+  if (block.kind === 'container') return block.children.flatMap((child) => unitsOf(child, source, target, hard));
   return splitProse(text, target, hard);
 }
-
-/** The node's Markdown as written, trimmed. */
-function sliceOf(node: Nodes, source: string): string {
-  return source.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0).trim();
-}
-
-const PHRASING = new Set([
-  'text', 'emphasis', 'strong', 'delete', 'inlineCode', 'link', 'linkReference', 'image', 'imageReference', 'break', 'html',
-  'footnoteReference', 'mdxJsxTextElement', 'mdxTextExpression',
-]);
 
 const FENCE = /^\s*(`{3,}|~{3,})/;
 

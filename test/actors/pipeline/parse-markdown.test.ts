@@ -108,7 +108,12 @@ describe('parseMarkdown', () => {
 
   it('does not read .md documents as MDX: braces and angle brackets stay text', () => {
     const parsed = parseMarkdown('# T\n\n<Card href="./x.md" />\n\n{not an expression}\n', 'docs/a.md');
-    expect(parsed.tree.children.map((n) => n.type)).toEqual(['heading', 'html', 'paragraph']);
+    expect(parsed.blocks.map((b) => [b.kind, parsed.source.slice(b.start, b.end).trim()])).toEqual([
+      ['heading', '# T'],
+      ['prose', '<Card href="./x.md" />'],
+      ['prose', '{not an expression}'],
+    ]);
+    expect(parsed.links).toEqual([]);
   });
 
   it('links bare www, https and e-mail literals as GFM does', () => {

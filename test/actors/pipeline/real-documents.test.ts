@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chunkMarkdownTree, type MarkdownChunk } from '../../../src/actors/pipeline/chunk-markdown.ts';
+import { chunkMarkdownBlocks, type MarkdownChunk } from '../../../src/actors/pipeline/chunk-markdown.ts';
 import { countTokens } from '../../../src/actors/pipeline/count-tokens.ts';
 import { parseMarkdown } from '../../../src/actors/pipeline/parse-markdown.ts';
 import { resolveLink } from '../../../src/actors/pipeline/resolve-link.ts';
@@ -14,7 +14,7 @@ const OPENAI_LIMIT = 8191;
 
 const chunksOf = (path: string, maxTokens: number): MarkdownChunk[] => {
   const parsed = parseMarkdown(read(path), path);
-  return chunkMarkdownTree(parsed.tree, parsed.source, { maxTokens, title: parsed.title });
+  return chunkMarkdownBlocks(parsed.blocks, parsed.source, { maxTokens, title: parsed.title });
 };
 const fenceLines = (text: string) => text.split('\n').filter((l) => /^ {0,3}(```|~~~)/.test(l)).length;
 
