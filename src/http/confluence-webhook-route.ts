@@ -17,6 +17,17 @@ import { matchingSecret, webhookSecretsOf } from './webhook-secrets.ts';
  * (https://jira.atlassian.com/browse/BCLOUD-22312), over 400 times a page event.
  */
 export const CONFLUENCE_PAYLOAD_CAP_BYTES = 256 * 1024;
+/**
+ * How far a signed delivery's `timestamp` (milliseconds) may be from now, either way: 5 minutes, the tolerance of
+ * Standard Webhooks' reference library. Data Center signs the whole body, so its `timestamp` is authentic, and it sends
+ * each event once, at once (it does not retry), so only a replay or a clock wrong by minutes is outside it. A constant:
+ * widening it only widens the replay window, and a wrong clock is to be fixed, not configured around.
+ */
+export const CONFLUENCE_REPLAY_WINDOW_MS = 5 * 60_000;
+
+/** Below this a `timestamp` is not milliseconds since the epoch (2001-09-09), so it is not judged. */
+const MS_EPOCH_FLOOR = 1e12;
+
 /** The header a Cloud relay (Forge/Connect app, automation rule) carries the shared secret in. */
 export const CONFLUENCE_SECRET_HEADER = 'x-inlet-webhook-secret';
 
@@ -34,6 +45,14 @@ export interface ConfluenceWebhookRouteOptions {
   refusals?: RateLimitedLog;
   /** Largest body accepted, in bytes. Default `CONFLUENCE_PAYLOAD_CAP_BYTES`. */
   maxBodyBytes?: number;
+  /** The clock signed timestamps are judged by (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A verified delivery: its connector, and whether the body itself was signed (X-Hub-Signature) or only a header was. */
+interface VerifiedDelivery {
+  connector: ConfluenceWebhookConnector;
+  bodySigned: boolean;
 }
 
 /**
@@ -43,12 +62,12 @@ export interface ConfluenceWebhookRouteOptions {
  * page. Answers at once; no I/O besides the delivery log.
  */
 export function createConfluenceWebhookRoute(options: ConfluenceWebhookRouteOptions): Middleware {
-  const { deps, logger, refusals, maxBodyBytes = CONFLUENCE_PAYLOAD_CAP_BYTES } = options;
-  return createWebhookRoute(confluenceWebhookSource(refusalLog(logger, refusals)), { deps, logger, maxBodyBytes });
+  const { deps, logger, refusals, maxBodyBytes = CONFLUENCE_PAYLOAD_CAP_BYTES, now = Date.now } = options;
+  return createWebhookRoute(confluenceWebhookSource(refusalLog(logger, refusals), now), { deps, logger, maxBodyBytes });
 }
 
 /** Confluence's steps: a signature or a shared secret, then the page event. Data Center does not retry failed deliveries. */
-function confluenceWebhookSource(refused: Pick<Logger, 'warn'>): WebhookSource<ConfluenceWebhookConnector, ConfluenceWebhookConnector> {
+function confluenceWebhookSource(refused: Pick<Logger, 'warn'>, now: () => number): WebhookSource<ConfluenceWebhookConnector, VerifiedDelivery> {
   return {
     kind: 'confluence',
     label: 'Confluence',
@@ -63,7 +82,7 @@ function confluenceWebhookSource(refused: Pick<Logger, 'warn'>): WebhookSource<C
       );
       if (slot !== undefined) {
         connector.recordWebhookSecretMatch(slot);
-        return connector;
+        return { connector, bodySigned: signature !== undefined };
       }
       connector.recordWebhookRejection();
       const reason =
@@ -82,7 +101,13 @@ function confluenceWebhookSource(refused: Pick<Logger, 'warn'>): WebhookSource<C
       if (body === undefined) throw new HttpError(400, 'BAD_JSON', 'the body is not a JSON object');
       return body;
     },
-    plan(ctx, body, connector) {
+    plan(ctx, body, { connector, bodySigned }) {
+      // Only a signed body's timestamp can be believed; a relay's header secret says nothing about when it was sent.
+      const sentAt = body.timestamp;
+      if (bodySigned && typeof sentAt === 'number' && sentAt >= MS_EPOCH_FLOOR && Math.abs(now() - sentAt) > CONFLUENCE_REPLAY_WINDOW_MS) {
+        refused.warn('Confluence delivery refused: signed timestamp outside the replay window', { connector: connector.name, timestamp: sentAt });
+        throw new HttpError(400, 'STALE_DELIVERY', `the signed timestamp is more than ${CONFLUENCE_REPLAY_WINDOW_MS / 60_000} minutes from this server's clock`);
+      }
       const plan = planConfluenceEvent(body, typeof ctx.query.event === 'string' ? ctx.query.event : undefined);
       if ('malformed' in plan) throw new HttpError(400, 'BAD_EVENT', `the event has no ${plan.malformed}`);
       if ('ignored' in plan) return { answer: { status: 200, body: { ignored: true, reason: plan.ignored } } };

@@ -134,8 +134,9 @@ describe('secret rotation: webhook_secret: [current, previous]', () => {
 
     const wiki = connector('confluence', 'wiki', ['c-new', 'c-old']);
     const confluenceApp = await start('confluence', [wiki]);
-    const hex = (key: string) => createHmac('sha256', key).update(confluenceEvent).digest('hex');
-    expect((await postConfluence(confluenceApp.url, confluenceEvent, { 'x-hub-signature': hex('c-new') })).status).toBe(200);
+    const sentNow = Buffer.from(JSON.stringify({ ...JSON.parse(confluenceEvent.toString('utf8')), timestamp: Date.now() }));
+    const hex = (key: string) => createHmac('sha256', key).update(sentNow).digest('hex');
+    expect((await postConfluence(confluenceApp.url, sentNow, { 'x-hub-signature': hex('c-new') })).status).toBe(200);
     expect((await postConfluence(confluenceApp.url, confluenceEvent, { 'x-inlet-webhook-secret': 'c-old' })).status).toBe(200);
     expect(wiki.matched).toEqual({ current: 1, previous: 1 });
   });
@@ -184,5 +185,31 @@ describe('refusals are rate-limited in the log', () => {
       expect(logger.lines.filter((l) => /refused/.test(l.message))).toHaveLength(1);
       refusals?.flush();
     }
+  });
+});
+
+describe('replay window where the body is signed (Confluence Data Center)', () => {
+  const signedAt = (timestamp: number) => Buffer.from(JSON.stringify({ ...JSON.parse(confluenceEvent.toString('utf8')), timestamp }));
+  const hex = (body: Buffer) => createHmac('sha256', 'key').update(body).digest('hex');
+
+  it('refuses a signed delivery whose timestamp is more than 5 minutes old or ahead, and records nothing', async () => {
+    const wiki = connector('confluence', 'wiki', 'key');
+    const { url, manager } = await start('confluence', [wiki]);
+    for (const skew of [-6 * 60_000, 6 * 60_000]) {
+      const body = signedAt(Date.now() + skew);
+      const response = await postConfluence(url, body, { 'x-hub-signature': hex(body) });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('STALE_DELIVERY');
+    }
+    expect(wiki.delivered).toEqual([]);
+    // page_updated's id is <page>@<version>: still unrecorded, so a fresh delivery of that version is taken.
+    const fresh = signedAt(Date.now() - 60_000);
+    expect((await postConfluence(url, fresh, { 'x-hub-signature': hex(fresh) })).status).toBe(200);
+    expect(await manager.deliveries.firstDelivery('confluence:wiki', `${JSON.parse(fresh.toString()).page.id}@${JSON.parse(fresh.toString()).page.version}`)).toBe(false);
+  });
+
+  it('does not judge the timestamp of a relay delivery, whose body is not signed', async () => {
+    const { url } = await start('confluence', [connector('confluence', 'wiki', 'key')]);
+    expect((await postConfluence(url, confluenceEvent, { 'x-inlet-webhook-secret': 'key' })).status).toBe(200);
   });
 });
