@@ -13,7 +13,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Starts `inlet <args>` with `env` added to a minimal environment (no REDIS_URL leaks in from the test run). */
 export function runInlet(args: string[], env: Record<string, string> = {}): InletProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli.ts'), ...args], {
+  // INLET_TEST_CLI=dist/cli.js runs the compiled command instead (`npm run build` first): the long convergence run starts
+  // three processes per history, and tsx's start-up is most of a history's time on a loaded machine.
+  const compiled = process.env.INLET_TEST_CLI;
+  const entry = compiled ? [resolve(ROOT, compiled)] : ['--import', 'tsx', resolve(ROOT, 'src/cli.ts')];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
