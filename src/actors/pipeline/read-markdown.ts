@@ -89,7 +89,26 @@ export function readMarkdown(source: string): MarkdownOutline {
   // definition lists that target already, in its place among the definitions as mdast lists it.
   const defined = new Set(definitions);
   const all = [...links.filter((l) => !defined.has(l)), ...definitions];
-  return { blocks: top, links: all.map((l) => l.trim()).filter((l) => l !== ''), frontMatter };
+  return { blocks: withGapsAsProse(top, source, frontMatter?.bodyStart ?? 0), links: all.map((l) => l.trim()).filter((l) => l !== ''), frontMatter };
+}
+
+/**
+ * The top-level blocks with any text between them made prose blocks: reference definitions (`[pp]: https://…`) leave
+ * no token, and a chunk without them leaves its `[text][pp]` links dangling for the reader.
+ */
+function withGapsAsProse(blocks: MarkdownBlock[], source: string, from: number): MarkdownBlock[] {
+  const out: MarkdownBlock[] = [];
+  let cursor = from;
+  const gapTo = (end: number) => {
+    if (end > cursor && /\S/.test(source.slice(cursor, end))) out.push({ kind: 'prose', start: cursor, end });
+  };
+  for (const block of blocks) {
+    gapTo(block.start);
+    out.push(block);
+    cursor = Math.max(cursor, block.end);
+  }
+  gapTo(source.length);
+  return out;
 }
 
 /** The block a token (an open token once its close is read, or a self-contained one) stands for. */
