@@ -112,7 +112,7 @@ describe('POST /webhooks/notion: the verification handshake', () => {
   });
 
   it('refuses a second, unsigned verification request with 409 and keeps the first key', async () => {
-    const { url, manager, connector } = await verifiedApp();
+    const { url, manager } = await verifiedApp();
     const again = await post(url, verificationRequest);
     expect(again.status).toBe(409);
     expect((await jsonOf<ErrorBody>(again)).error.code).toBe('ALREADY_VERIFIED');
