@@ -4,39 +4,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
+import { DocumentStates } from '../document-states.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { isSameScope } from '../same-scope.ts';
 import { createChangeDebouncer } from './debounce-changes.ts';
-
-/** What the cursor remembers of one file: enough to skip unchanged files without reading them. */
-interface FileMark {
-  mtimeMs: number;
-  size: number;
-  hash: string;
-  /**
-   * Inode change time: a rename, copy or restore sets it, and nothing can set it back, so it tells apart two
-   * appearances of the same content and mtime at one path (absent in cursors written before it was kept).
-   */
-  ctimeMs?: number;
-}
-
-/** What a local cursor was read from: another folder or other patterns is a new scope (issue 11). */
-interface LocalScope {
-  root: string;
-  patterns: string[];
-}
-
-/** The local connector's cursor: every document held (seen at the last successful poll, or kept by a tripped guard). */
-interface LocalCursor {
-  version: 1;
-  /** Null for a cursor written before scopes were recorded (no version): unknown scope, read as a backfill. */
-  scope: LocalScope | null;
-  files: Record<string, FileMark>;
-  /** Files missing at a reconcile whose deletion the mass-deletion guard refused; polls keep them until the next one. */
-  held: string[];
-  /** When the folder was last re-read in full (ISO 8601). */
-  lastReconcile: string;
-}
+import { LOCAL_CURSOR_VERSION, type LocalCursor, type LocalScope, readLocalCursor } from './local-cursor.ts';
+import { decodeFileEntry, encodeFileEntry, type FileMark } from './local-file-entry.ts';
 
 /** Options of a local folder connector (`metadata.path`, `metadata.patterns`). */
 export interface LocalFolderOptions {
@@ -66,8 +39,8 @@ export const DEFAULT_MAX_DELETION_SHARE = 0.2;
 export const DEFAULT_MAX_DEBOUNCE_MS = 2000;
 
 /**
- * A folder of Markdown files as a document source. Each poll walks the folder, compares size and mtime with the
- * cursor, reads only what changed, and emits upserts for new or changed files and deletes for files that vanished
+ * A folder of Markdown files as a document source. Each poll walks the folder, compares size and mtime with those
+ * held for each file (per-document state store, issue 12 part 4), reads only what changed, and emits upserts for new or changed files and deletes for files that vanished
  * (a rename is a delete of the old path plus an upsert of the new one). A file watcher makes changes show within
  * a fraction of a second; the periodic poll catches whatever the watcher missed.
  */
@@ -78,41 +51,58 @@ export class LocalFolderSource implements DocumentSource {
 
   constructor(private readonly options: LocalFolderOptions) {}
 
-  async poll({ cursor, guard }: PollRequest): Promise<PollResult> {
+  async poll({ cursor, documents, guard }: PollRequest): Promise<PollResult> {
     const now = (this.options.now ?? Date.now)();
-    const stored = readLocalCursor(cursor);
+    const read = readLocalCursor(cursor);
+    // Per-document state: path → entry (mark, held back or not) of every file held, as of the last successful poll.
+    const states = new DocumentStates(documents);
+    // No cursor means a full backfill: state left without it is stale. An older cursor held the files itself, and
+    // what it held is the truth (the store may keep entries from a newer run that was rolled back).
+    if (!read || read.migrated) for (const path of [...states.ids()]) states.delete(path);
+    for (const [path, entry] of Object.entries(read?.migrated ?? {})) states.set(path, entry);
+    const stored = read?.cursor ?? null;
     const scope: LocalScope = { root: this.options.root, patterns: this.options.extensions };
     const inScope = stored !== null && isSameScope(stored.scope, scope);
     // A reconcile (new or unknown scope, start-up, every reconcile_hours) reads every file, since size and mtime may
     // hide a change made while stopped, and deletes what vanished only through the mass-deletion guard.
     const reconcile = !inScope || !this.reconciled || now - Date.parse(stored.lastReconcile) >= (this.options.reconcileMs ?? DEFAULT_RECONCILE_MS);
-    const previous = stored?.files ?? {};
+    const known = [...states.ids()];
+    const entryOf = (path: string) => {
+      const value = states.get(path);
+      return value === undefined ? undefined : decodeFileEntry(value);
+    };
     // Each step goes through the guard, which refuses to start once the poll is abandoned: the walk stops there.
     const paths = await guard(() => this.listDocuments());
-    const files: Record<string, FileMark> = {};
+    const seen = new Set<string>();
     const events: IngestionEvent[] = [];
     for (const path of paths) {
-      const before = inScope ? previous[path] : undefined;
-      const mark = await guard((signal) => this.markOf(path, reconcile ? undefined : before, signal));
-      if (!mark) continue; // vanished between listing and reading: the next poll sees it gone
-      files[path] = mark.mark;
-      if (!before || before.hash !== mark.mark.hash) events.push(this.upsert(path, mark.mark, mark.content));
+      const before = inScope ? entryOf(path)?.mark : undefined;
+      const found = await guard((signal) => this.markOf(path, reconcile ? undefined : before, signal));
+      if (!found) continue; // vanished between listing and reading: the next poll sees it gone
+      seen.add(path);
+      // An unchanged file sets the entry it has, which is no write: an idle poll writes nothing.
+      states.set(path, encodeFileEntry({ mark: found.mark, heldBack: false }));
+      if (!before || before.hash !== found.mark.hash) events.push(this.upsert(path, found.mark, found.content));
     }
-    let held = (stored?.held ?? []).filter((path) => !files[path] && previous[path]);
+    let tripped = false;
     if (reconcile) {
-      const judgement = judgeDeletions(Object.keys(previous), new Set(paths.filter((p) => files[p])), this.options.maxDeletionShare ?? DEFAULT_MAX_DELETION_SHARE);
-      held = judgement.tripped ? judgement.missing : [];
+      const judgement = judgeDeletions(known, seen, this.options.maxDeletionShare ?? DEFAULT_MAX_DELETION_SHARE);
+      tripped = judgement.tripped;
       this.reconciled = true;
       this.deletionGuard = judgement.report;
     }
-    const kept = new Set(held);
-    for (const [path, before] of Object.entries(previous)) {
-      if (files[path]) continue;
-      if (kept.has(path)) files[path] = before;
-      else events.push(this.remove(path, before));
+    for (const path of known) {
+      if (seen.has(path)) continue;
+      const entry = entryOf(path)!;
+      // A tripped reconcile holds back every missing file, and polls keep them until a reconcile may delete them.
+      if (tripped || (!reconcile && entry.heldBack)) states.set(path, encodeFileEntry({ mark: entry.mark, heldBack: true }));
+      else {
+        events.push(this.remove(path, entry.mark));
+        states.delete(path);
+      }
     }
-    const lastReconcile = reconcile ? new Date(now).toISOString() : (stored?.lastReconcile ?? new Date(now).toISOString());
-    return { events, nextCursor: { version: 1, scope, files, held, lastReconcile } satisfies LocalCursor };
+    const lastReconcile = reconcile || !stored ? new Date(now).toISOString() : stored.lastReconcile;
+    return { events, nextCursor: { version: LOCAL_CURSOR_VERSION, scope, lastReconcile } satisfies LocalCursor, documents: states.changes() };
   }
 
   isOutage(): boolean {
@@ -192,20 +182,7 @@ export class LocalFolderSource implements DocumentSource {
   }
 }
 
-/** The ctime part of an event id; empty for a mark from a cursor written before ctimes were kept. */
+/** The ctime part of an event id; empty for a mark recorded before ctimes were kept. */
 function idSuffix(mark: FileMark): string {
   return mark.ctimeMs === undefined ? '' : `@${mark.ctimeMs}`;
-}
-
-/** The cursor as saved, or null when there is none; a cursor without a version predates scopes (unknown scope). */
-function readLocalCursor(value: unknown): LocalCursor | null {
-  const cursor = value as Partial<LocalCursor> | null;
-  if (typeof cursor?.files !== 'object' || cursor.files === null) return null;
-  return {
-    version: 1,
-    scope: cursor.version === 1 && cursor.scope ? cursor.scope : null,
-    files: { ...cursor.files },
-    held: Array.isArray(cursor.held) ? cursor.held : [],
-    lastReconcile: cursor.lastReconcile ?? new Date(0).toISOString(),
-  };
 }

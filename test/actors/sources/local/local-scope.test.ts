@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, unlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
 import { LocalFolderSource, type LocalFolderOptions } from '../../../../src/actors/sources/local/local-folder-source.ts';
 
@@ -19,9 +20,10 @@ async function folder(name: string, files: Record<string, string>): Promise<stri
   return root;
 }
 
-/** A local connector restarted with new options when configured again; one saved cursor and a simulated clock. */
-function connector() {
+/** A local connector restarted with new options when configured again; one saved cursor, its per-document state and a simulated clock. */
+export function connector() {
   let cursor: unknown = null;
+  const documents = new MemoryDocumentStateStore();
   let now = Date.parse('2026-01-01T00:00:00Z');
   let source: LocalFolderSource | undefined;
   return {
@@ -31,6 +33,7 @@ function connector() {
     set cursor(value: unknown) {
       cursor = value;
     },
+    documents,
     advance(ms: number) {
       now += ms;
     },
@@ -40,13 +43,16 @@ function connector() {
     },
     async poll(): Promise<PollResult> {
       const signal = new AbortController().signal;
-      const result = await source!.poll({ cursor, webhooks: [], signal, guard: (call) => call(signal) });
+      const result = await source!.poll({ cursor, documents: await documents.load('docs'), webhooks: [], signal, guard: (call) => call(signal) });
+      if (result.documents) await documents.apply('docs', result.documents);
       cursor = result.nextCursor;
       return result;
     },
   };
 }
 
+/** Paths whose entry a tripped guard holds back. */
+const heldBack = (entries: ReadonlyMap<string, string>) => [...entries].filter(([, value]) => value.endsWith(' held')).map(([path]) => path);
 const summary = (result: PollResult) => result.events.map((e) => `${e.kind} ${e.path}`).sort();
 const five = { 'g1.md': '1', 'g2.md': '2', 'g3.md': '3', 'g4.md': '4', 'intro.md': 'i' };
 
@@ -57,7 +63,7 @@ describe('local cursor bound to its folder', () => {
     await c.poll();
     c.configure({ root: await folder('b', { 'g1.md': 'b1', 'g2.md': '2', 'g3.md': '3', 'g4.md': '4' }) });
     expect(summary(await c.poll())).toEqual(['delete intro.md', 'upsert g1.md', 'upsert g2.md', 'upsert g3.md', 'upsert g4.md']);
-    expect(c.cursor).toMatchObject({ version: 1, scope: { root: join(base, 'b'), patterns: ['.md'] } });
+    expect(c.cursor).toMatchObject({ version: 2, scope: { root: join(base, 'b'), patterns: ['.md'] } });
     expect((await c.poll()).events).toEqual([]);
   });
 
@@ -69,11 +75,11 @@ describe('local cursor bound to its folder', () => {
     expect(summary(await c.poll())).toEqual(['upsert a.md']);
     expect(source.health()).toMatchObject({ deletion_guard: 'tripped: 1 of 2 pages missing' });
     expect((await c.poll()).events).toEqual([]);
-    expect(c.cursor).toMatchObject({ held: ['b.md'] });
+    expect(heldBack(await c.documents.load('docs'))).toEqual(['b.md']);
     // Restarted with a larger share: the start-up reconcile deletes what the guard held.
     c.configure({ root: join(base, 'b'), maxDeletionShare: 0.5 });
     expect(summary(await c.poll())).toEqual(['delete b.md']);
-    expect(c.cursor).toMatchObject({ held: [] });
+    expect([...(await c.documents.load('docs')).keys()]).toEqual(['a.md']);
   });
 
   it('deletes at start-up a file deleted while stopped, and re-reads a file changed with its size and mtime kept', async () => {
@@ -125,7 +131,8 @@ describe('local cursor bound to its folder', () => {
     c.cursor = { files: { ...Object.fromEntries(Object.keys(five).map((p) => [p, mark])), 'gone.md': mark } };
     c.configure({ root });
     expect(summary(await c.poll())).toEqual(['delete gone.md', ...Object.keys(five).map((p) => `upsert ${p}`)]);
-    expect(c.cursor).toMatchObject({ version: 1, scope: { root } });
+    expect(c.cursor).toEqual({ version: 2, scope: { root, patterns: ['.md'] }, lastReconcile: '2026-01-01T00:00:00.000Z' });
+    expect([...(await c.documents.load('docs')).keys()].sort()).toEqual(Object.keys(five));
     expect((await c.poll()).events).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import { LocalFolderSource } from '../../../../src/actors/sources/local/local-folder-source.ts';
 
 let root: string;
@@ -15,9 +16,11 @@ describe('a file renamed away and back (found by the convergence test, issue 11 
     const source = new LocalFolderSource({ name: 'docs', root, extensions: ['.md'] });
     const signal = new AbortController().signal;
     let cursor: unknown = null;
+    const documents = new MemoryDocumentStateStore();
     const ids: string[] = [];
     const poll = async () => {
-      const result = await source.poll({ cursor, webhooks: [], signal, guard: (call) => call(signal) });
+      const result = await source.poll({ cursor, documents: await documents.load('docs'), webhooks: [], signal, guard: (call) => call(signal) });
+      if (result.documents) await documents.apply('docs', result.documents);
       cursor = result.nextCursor;
       ids.push(...result.events.map((e) => e.id));
       return result.events.map((e) => `${e.kind} ${e.path}`).sort();
