@@ -5,7 +5,8 @@ import { judgeDeletions } from '../judge-deletions.ts';
 import { isSameScope } from '../same-scope.ts';
 import { isGitCommandError } from './git-command-error.ts';
 import { type GitCursor, type GitScope, readGitCursor } from './git-cursor.ts';
-import { type GitOptions, isGitDocumentPath } from './git-options.ts';
+import type { GitOptions } from './git-options.ts';
+import { isDocumentPath, repositoryDeleteEvent, repositoryUpsertEvent } from '../repository/index.ts';
 import { GitRepository, type TreeBlob } from './git-repository.ts';
 
 /** What a poll changes in the per-document state: path → blob id set, paths deleted. */
@@ -92,7 +93,7 @@ export class GitSource implements DocumentSource {
   /** The documents of the tree at `commit`. */
   private async documentsAt(commit: string, signal: AbortSignal): Promise<Map<string, TreeBlob>> {
     const files = await this.repository.listTree(commit, this.options.docsPath, signal);
-    return new Map([...files].filter(([path]) => isGitDocumentPath(this.options, path)));
+    return new Map([...files].filter(([path]) => isDocumentPath(this.options, path)));
   }
 
   /** The documents changed between two commits the clone holds. */
@@ -103,7 +104,7 @@ export class GitSource implements DocumentSource {
     // The blob ids come from the new tree: one listing instead of one call per file.
     const tree = upsertPaths.size === 0 ? new Map<string, TreeBlob>() : await this.documentsAt(to, signal);
     return {
-      removed: removed.filter((path) => isGitDocumentPath(this.options, path)),
+      removed: removed.filter((path) => isDocumentPath(this.options, path)),
       upserted: [...upsertPaths].flatMap((path) => {
         const blob = tree.get(path);
         return blob ? [{ path, ...blob }] : [];
@@ -131,14 +132,7 @@ export class GitSource implements DocumentSource {
 
   private async eventsOf(changes: Changes, commit: string, signal: AbortSignal): Promise<IngestionEvent[]> {
     const updatedAt = new Date(this.now()).toISOString();
-    const events: IngestionEvent[] = changes.removed.map((path) => ({
-      id: `${this.name}:${path}@deleted@${commit}`,
-      source: this.name,
-      kind: 'delete',
-      docId: `${this.name}:${path}`,
-      path,
-      updatedAt,
-    }));
+    const events = changes.removed.map((path) => repositoryDeleteEvent(this.name, path, commit, updatedAt));
     const wanted = changes.upserted.filter((file) => {
       if (file.size === undefined || file.size <= this.options.maxFileBytes) return true;
       this.figures.skipped_too_large++;
@@ -151,16 +145,7 @@ export class GitSource implements DocumentSource {
       for (const file of slice) {
         const content = contents.get(file.sha);
         if (content === undefined) throw new Error(`git: blob ${file.sha} of ${file.path} is missing from the clone at ${this.options.cloneDir}`);
-        events.push({
-          // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
-          id: `${this.name}:${file.path}@${file.sha}@${commit}`,
-          source: this.name,
-          kind: 'upsert',
-          docId: `${this.name}:${file.path}`,
-          path: file.path,
-          content: content.toString('utf8'),
-          updatedAt,
-        });
+        events.push(repositoryUpsertEvent(this.name, file, commit, content.toString('utf8'), updatedAt));
       }
     }
     return events;

@@ -2,12 +2,13 @@ import type { IngestionEvent } from '../../../model/ingestion-event.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { DocumentSource, PollRequest, PollResult } from '../document-source.ts';
 import { createGithubApi, type GithubApi, GithubClient } from './github-client.ts';
-import { type GithubOptions, isDocumentPath, webUrlOf } from './github-options.ts';
+import { type GithubOptions, webUrlOf } from './github-options.ts';
 import { type DocumentBlobs, listDocuments } from './list-documents.ts';
 import { GITHUB_CURSOR_VERSION, type GithubCursor, type GithubScope, readGithubCursor } from './github-cursor.ts';
 import { DocumentStates } from '../document-states.ts';
 import { judgeDeletions } from '../judge-deletions.ts';
 import { isSameScope } from '../same-scope.ts';
+import { isDocumentPath, repositoryDeleteEvent, repositoryUpsertEvent } from '../repository/index.ts';
 
 /** GitHub's compare API lists at most 300 files; an answer that long may be cut short. */
 const COMPARE_FILE_CAP = 300;
@@ -152,30 +153,13 @@ export class GithubSource implements DocumentSource {
         this.skipTooLarge(file.path, blob.size);
         continue;
       }
-      events.push({
-        // The commit is part of the id: the same content restored by a later commit is a new change, not a duplicate.
-        id: `${this.name}:${file.path}@${file.sha}@${commit}`,
-        source: this.name,
-        kind: 'upsert',
-        docId: `${this.name}:${file.path}`,
-        path: file.path,
-        url: webUrlOf(this.options, branch, file.path),
-        content: blob.content,
-        updatedAt: new Date().toISOString(),
-      });
+      events.push(repositoryUpsertEvent(this.name, file, commit, blob.content, new Date().toISOString(), webUrlOf(this.options, branch, file.path)));
     }
     return events;
   }
 
   private remove(path: string, commit: string): IngestionEvent {
-    return {
-      id: `${this.name}:${path}@deleted@${commit}`,
-      source: this.name,
-      kind: 'delete',
-      docId: `${this.name}:${path}`,
-      path,
-      updatedAt: new Date().toISOString(),
-    };
+    return repositoryDeleteEvent(this.name, path, commit, new Date().toISOString());
   }
 
   private skipTooLarge(path: string, size: number): void {

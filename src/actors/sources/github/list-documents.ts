@@ -1,5 +1,6 @@
 import type { GithubApi, TreeEntry } from './github-client.ts';
-import { type GithubOptions, isDocumentPath } from './github-options.ts';
+import { isDocumentPath } from '../repository/index.ts';
+import type { GithubOptions } from './github-options.ts';
 
 /** path → blob of every document in a tree. */
 export type DocumentBlobs = Record<string, { sha: string; size?: number }>;
