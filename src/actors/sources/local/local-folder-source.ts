@@ -56,9 +56,9 @@ export class LocalFolderSource implements DocumentSource {
     const read = readLocalCursor(cursor);
     // Per-document state: path → entry (mark, held back or not) of every file held, as of the last successful poll.
     const states = new DocumentStates(documents);
-    // No cursor means a full backfill: state left without it is stale. An older cursor held the files itself, and
-    // what it held is the truth (the store may keep entries from a newer run that was rolled back).
-    if (!read || read.migrated) for (const path of [...states.ids()]) states.delete(path);
+    // No cursor means a full backfill: state left without it is stale. An older cursor held the files itself; its
+    // entries go on top of any left by a newer run that was rolled back, which a reconcile then deletes if gone.
+    if (!read) for (const path of [...states.ids()]) states.delete(path);
     for (const [path, entry] of Object.entries(read?.migrated ?? {})) states.set(path, entry);
     const stored = read?.cursor ?? null;
     const scope: LocalScope = { root: this.options.root, patterns: this.options.extensions };

@@ -2,9 +2,8 @@ import { mkdir, mkdtemp, rm, unlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryDocumentStateStore } from '../../../../src/actors/cursor/memory-document-state-store.ts';
 import type { PollResult } from '../../../../src/actors/sources/document-source.ts';
-import { LocalFolderSource, type LocalFolderOptions } from '../../../../src/actors/sources/local/local-folder-source.ts';
+import { connector } from './local-test-kit.ts';
 
 const HOUR = 3_600_000;
 let base: string;
@@ -18,37 +17,6 @@ async function folder(name: string, files: Record<string, string>): Promise<stri
   await mkdir(root, { recursive: true });
   for (const [path, content] of Object.entries(files)) await writeFile(join(root, path), content);
   return root;
-}
-
-/** A local connector restarted with new options when configured again; one saved cursor, its per-document state and a simulated clock. */
-export function connector() {
-  let cursor: unknown = null;
-  const documents = new MemoryDocumentStateStore();
-  let now = Date.parse('2026-01-01T00:00:00Z');
-  let source: LocalFolderSource | undefined;
-  return {
-    get cursor() {
-      return cursor;
-    },
-    set cursor(value: unknown) {
-      cursor = value;
-    },
-    documents,
-    advance(ms: number) {
-      now += ms;
-    },
-    configure(options: Omit<LocalFolderOptions, 'name' | 'extensions'> & { extensions?: string[] }) {
-      source = new LocalFolderSource({ name: 'docs', extensions: ['.md'], ...options, now: () => now });
-      return source;
-    },
-    async poll(): Promise<PollResult> {
-      const signal = new AbortController().signal;
-      const result = await source!.poll({ cursor, documents: await documents.load('docs'), webhooks: [], signal, guard: (call) => call(signal) });
-      if (result.documents) await documents.apply('docs', result.documents);
-      cursor = result.nextCursor;
-      return result;
-    },
-  };
 }
 
 /** Paths whose entry a tripped guard holds back. */
