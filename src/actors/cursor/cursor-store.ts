@@ -1,4 +1,4 @@
-/** Where connectors keep how far they got (commit, ETag, timestamp, file hashes); JSON-serialisable values only. */
+/** Where connectors keep how far they got (scope, commit, ETag, timestamp, format version); JSON-serialisable values only. What they remember per document is in the `DocumentStateStore`. */
 export interface CursorStore {
   /** The cursor saved for `connector`, or null before its first successful poll. */
   get(connector: string): Promise<unknown>;
