@@ -66,10 +66,17 @@ function githubWebhookSource(logger: Logger, refused: Pick<Logger, 'warn'>, allo
       const signature = ctx.get('x-hub-signature-256') || undefined;
       // Every connector's secrets against the raw bytes before one byte is parsed (issue 13: an unsigned 24 MB body
       // blocked the event loop for 0.4 s in JSON.parse). A few HMACs per connector cost far less than that parse.
+      // One HMAC per distinct secret: connectors sharing one (a monorepo's several docs paths) cost a single pass.
+      const verdicts = new Map<string, boolean>();
+      const verifies = (secret: string, header: string) => {
+        let verdict = verdicts.get(secret);
+        if (verdict === undefined) verdicts.set(secret, (verdict = verifyGithubSignature(secret, raw, header)));
+        return verdict;
+      };
       const accepting = connectors.flatMap((connector): VerifiedPush['accepting'] => {
         const secrets = webhookSecretsOf(connector.config);
         if (secrets.length === 0 || signature === undefined) return allowUnsignedWebhooks ? [{ connector, slot: undefined }] : [];
-        const slot = matchingSecret(secrets, (secret) => verifyGithubSignature(secret, raw, signature));
+        const slot = matchingSecret(secrets, (secret) => verifies(secret, signature));
         return slot === undefined ? [] : [{ connector, slot }];
       });
       if (accepting.length === 0) {
