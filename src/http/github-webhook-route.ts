@@ -69,8 +69,10 @@ function githubWebhookSource(logger: Logger, refused: Pick<Logger, 'warn'>, allo
       // One HMAC per distinct secret: connectors sharing one (a monorepo's several docs paths) cost a single pass.
       const verdicts = new Map<string, boolean>();
       const verifies = (secret: string, header: string) => {
-        let verdict = verdicts.get(secret);
-        if (verdict === undefined) verdicts.set(secret, (verdict = verifyGithubSignature(secret, raw, header)));
+        const known = verdicts.get(secret);
+        if (known !== undefined) return known;
+        const verdict = verifyGithubSignature(secret, raw, header);
+        verdicts.set(secret, verdict);
         return verdict;
       };
       const accepting = connectors.flatMap((connector): VerifiedPush['accepting'] => {
