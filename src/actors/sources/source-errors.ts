@@ -20,13 +20,8 @@ export function isRateLimitedError(error: unknown): error is RateLimitedError {
   return error instanceof RateLimitedError;
 }
 
-/**
- * A failure that retrying will not fix (bad or revoked token, repository not found, no access): the connector
- * goes degraded with this message in health instead of looping. Not an outage either: the source answered.
- */
-export class SourcePermanentError extends Error {
-  override readonly name = 'SourcePermanentError';
-  readonly code = 'SOURCE_PERMANENT';
+/** An answer of the source that is not a success, with its HTTP status: what the three classes below share. */
+abstract class SourceAnswerError extends Error {
   constructor(
     readonly source: string,
     readonly status: number,
@@ -36,21 +31,26 @@ export class SourcePermanentError extends Error {
   }
 }
 
+/**
+ * A failure that retrying will not fix (bad or revoked token, repository not found, no access): the connector
+ * goes degraded with this message in health instead of looping. Not an outage either: the source answered.
+ */
+export class SourcePermanentError extends SourceAnswerError {
+  override readonly name = 'SourcePermanentError';
+  readonly code = 'SOURCE_PERMANENT';
+}
+
 /** True when `error` is a `SourcePermanentError`. */
 export function isSourcePermanentError(error: unknown): error is SourcePermanentError {
   return error instanceof SourcePermanentError;
 }
 
 /** The source says the object does not exist or is not visible (404): the caller decides whether that means gone. */
-export class SourceNotFoundError extends Error {
+export class SourceNotFoundError extends SourceAnswerError {
   override readonly name = 'SourceNotFoundError';
   readonly code = 'SOURCE_NOT_FOUND';
-  readonly status = 404;
-  constructor(
-    readonly source: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(source: string, message: string) {
+    super(source, 404, message);
   }
 }
 
@@ -60,16 +60,9 @@ export function isSourceNotFoundError(error: unknown): error is SourceNotFoundEr
 }
 
 /** Any other answer that is not a success: a 5xx (an outage) or a 4xx the source refused (not one). */
-export class SourceHttpError extends Error {
+export class SourceHttpError extends SourceAnswerError {
   override readonly name = 'SourceHttpError';
   readonly code = 'SOURCE_HTTP';
-  constructor(
-    readonly source: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** True when `error` is a `SourceHttpError`. */

@@ -11,9 +11,17 @@ import type { NotionBlock, NotionDatabase, NotionDataSource, NotionPage } from '
 /** The API version this connector speaks (databases hold data sources; `dataSources.query`). */
 export const NOTION_VERSION = '2025-09-03';
 
-/** A listing answer in the framework's shape (paginate.ts), with the full objects among its results. */
-function listPage<T>(answer: { next_cursor: string | null; has_more: boolean }, items: T[]): ListPage<T> {
-  return { items, next: answer.has_more && answer.next_cursor ? answer.next_cursor : undefined };
+/** The paging parameters of a Notion listing request. */
+interface Paging {
+  page_size: number;
+  start_cursor?: string;
+}
+
+/** The part of a Notion listing answer that paging reads. */
+interface ListingAnswer<Result> {
+  results: Result[];
+  next_cursor: string | null;
+  has_more: boolean;
 }
 
 /**
@@ -48,70 +56,69 @@ export class NotionClient {
   }
 
   /** Pages shared with the integration, most recently edited first. */
-  async search(signal: AbortSignal | undefined, startCursor?: string): Promise<ListPage<NotionPage>> {
-    const answer = await this.call(signal, () =>
-      this.client.search({
-        filter: { property: 'object', value: 'page' },
-        sort: { timestamp: 'last_edited_time', direction: 'descending' },
-        page_size: this.options.pageSize,
-        ...(startCursor ? { start_cursor: startCursor } : {}),
-      }),
-    );
-    // Partial objects (no read access to their content) are left out, as objects the integration cannot read.
-    return listPage(answer, answer.results.filter(isFullPage));
+  search(signal: AbortSignal | undefined, startCursor?: string): Promise<ListPage<NotionPage>> {
+    const sort = { timestamp: 'last_edited_time', direction: 'descending' } as const;
+    return this.listing(signal, startCursor, isFullPage, (paging) => this.client.search({ filter: { property: 'object', value: 'page' }, sort, ...paging }));
   }
 
   /** One page, or null when it does not exist or is not shared (404). */
-  async page(signal: AbortSignal | undefined, pageId: string): Promise<NotionPage | null> {
-    const page = await this.orNull(signal, () => this.client.pages.retrieve({ page_id: pageId }));
-    return page && isFullPage(page) ? page : null;
+  page(signal: AbortSignal | undefined, pageId: string): Promise<NotionPage | null> {
+    return this.retrieved(signal, isFullPage, () => this.client.pages.retrieve({ page_id: pageId }));
   }
 
   /** One block (to walk up from a page nested in a block), or null when it is gone. */
-  async block(signal: AbortSignal | undefined, blockId: string): Promise<NotionBlock | null> {
-    const block = await this.orNull(signal, () => this.client.blocks.retrieve({ block_id: blockId }));
-    return block && isFullBlock(block) ? block : null;
+  block(signal: AbortSignal | undefined, blockId: string): Promise<NotionBlock | null> {
+    return this.retrieved(signal, isFullBlock, () => this.client.blocks.retrieve({ block_id: blockId }));
   }
 
   /** One page of a block's children. */
-  async children(signal: AbortSignal | undefined, blockId: string, startCursor?: string): Promise<ListPage<NotionBlock>> {
-    const answer = await this.call(signal, () =>
-      this.client.blocks.children.list({ block_id: blockId, page_size: this.options.pageSize, ...(startCursor ? { start_cursor: startCursor } : {}) }),
-    );
-    return listPage(answer, answer.results.filter(isFullBlock));
+  children(signal: AbortSignal | undefined, blockId: string, startCursor?: string): Promise<ListPage<NotionBlock>> {
+    return this.listing(signal, startCursor, isFullBlock, (paging) => this.client.blocks.children.list({ block_id: blockId, ...paging }));
   }
 
   /** One page of a data source's rows, those edited on or after `since` when given. */
-  async queryDataSource(signal: AbortSignal | undefined, dataSourceId: string, since: string | null, startCursor?: string): Promise<ListPage<NotionPage>> {
-    const answer = await this.call(signal, () =>
-      this.client.dataSources.query({
-        data_source_id: dataSourceId,
-        page_size: this.options.pageSize,
-        ...(since ? { filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } } } : {}),
-        ...(startCursor ? { start_cursor: startCursor } : {}),
-      }),
-    );
-    return listPage(answer, answer.results.filter(isFullPage));
+  queryDataSource(signal: AbortSignal | undefined, dataSourceId: string, since: string | null, startCursor?: string): Promise<ListPage<NotionPage>> {
+    const filter = since ? { filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } } as const } : {};
+    return this.listing(signal, startCursor, isFullPage, (paging) => this.client.dataSources.query({ data_source_id: dataSourceId, ...filter, ...paging }));
   }
 
   /** A data source, or null when it does not exist or is not shared. */
-  async dataSource(signal: AbortSignal | undefined, dataSourceId: string): Promise<NotionDataSource | null> {
-    const source = await this.orNull(signal, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
-    return source && isFullDataSource(source) ? source : null;
+  dataSource(signal: AbortSignal | undefined, dataSourceId: string): Promise<NotionDataSource | null> {
+    return this.retrieved(signal, isFullDataSource, () => this.client.dataSources.retrieve({ data_source_id: dataSourceId }));
   }
 
   /** A database with its data sources, or null when it does not exist (deleted) or is not shared. */
-  async database(signal: AbortSignal | undefined, databaseId: string): Promise<NotionDatabase | null> {
-    const database = await this.orNull(signal, () => this.client.databases.retrieve({ database_id: databaseId }));
-    return database && isFullDatabase(database) ? database : null;
+  database(signal: AbortSignal | undefined, databaseId: string): Promise<NotionDatabase | null> {
+    return this.retrieved(signal, isFullDatabase, () => this.client.databases.retrieve({ database_id: databaseId }));
+  }
+
+  /**
+   * One page of a listing in the framework's shape (paginate.ts): `request` gets the page size and the cursor, and
+   * partial objects (no read access to their content) are left out, as objects the integration cannot read.
+   */
+  private async listing<Result, Item extends Result>(
+    signal: AbortSignal | undefined,
+    startCursor: string | undefined,
+    isFull: (result: Result) => result is Item,
+    request: (paging: Paging) => Promise<ListingAnswer<Result>>,
+  ): Promise<ListPage<Item>> {
+    const paging: Paging = { page_size: this.options.pageSize, ...(startCursor ? { start_cursor: startCursor } : {}) };
+    const answer = await this.call(signal, () => request(paging));
+    return { items: answer.results.filter(isFull), next: answer.has_more && answer.next_cursor ? answer.next_cursor : undefined };
   }
 
   private call<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {
     return this.http.call(signal, (s) => this.callSignal.run(s, request));
   }
 
-  private orNull<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T | null> {
-    return this.http.orNull(signal, (s) => this.callSignal.run(s, request));
+  /** One object, or null when it does not exist, is not shared (404), or is partial (no read access to its content). */
+  private async retrieved<Result, Item extends Result>(
+    signal: AbortSignal | undefined,
+    isFull: (result: Result) => result is Item,
+    request: () => Promise<Result>,
+  ): Promise<Item | null> {
+    const found = await this.http.orNull(signal, (s) => this.callSignal.run(s, request));
+    return found !== null && isFull(found) ? found : null;
   }
 
   /**

@@ -44,23 +44,12 @@ export function titleOf(properties: Record<string, NotionProperty>): string {
 
 /** A property value as one line of text, or '' when empty or not representable. */
 export function propertyToText(property: NotionProperty): string {
+  if (isScalarProperty(property)) return textOrEmpty(scalarValue(property));
   switch (property.type) {
     case 'title':
       return plainText(property.title);
     case 'rich_text':
       return plainText(property.rich_text);
-    case 'number':
-      return textOrEmpty(property.number);
-    case 'url':
-      return textOrEmpty(property.url);
-    case 'email':
-      return textOrEmpty(property.email);
-    case 'phone_number':
-      return textOrEmpty(property.phone_number);
-    case 'created_time':
-      return property.created_time;
-    case 'last_edited_time':
-      return property.last_edited_time;
     case 'checkbox':
       return property.checkbox ? 'yes' : 'no';
     case 'select':
@@ -95,6 +84,21 @@ export function propertyToText(property: NotionProperty): string {
     default:
       return '';
   }
+}
+
+/** Property types whose value is one number or string, held under the key the type names (`{ type: 'url', url: … }`). */
+const SCALAR_PROPERTY_TYPES = ['number', 'url', 'email', 'phone_number', 'created_time', 'last_edited_time'] as const;
+
+/** A property of one of `SCALAR_PROPERTY_TYPES`. */
+type ScalarProperty = Extract<NotionProperty, { type: (typeof SCALAR_PROPERTY_TYPES)[number] }>;
+
+function isScalarProperty(property: NotionProperty): property is ScalarProperty {
+  return (SCALAR_PROPERTY_TYPES as readonly string[]).includes(property.type);
+}
+
+function scalarValue(property: ScalarProperty): string | number | null {
+  // TypeScript cannot index a union by its own tag (the key and the member are not correlated), hence the cast.
+  return (property as unknown as Record<ScalarProperty['type'], string | number | null>)[property.type];
 }
 
 function textOrEmpty(value: string | number | boolean | null | undefined): string {
