@@ -23,6 +23,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'breaker stats', args: '<connector>', summary: "print a connector's circuit breaker", http: { method: 'GET', path: connector('/breaker') } },
   { name: 'breaker reset', args: '<connector>', summary: "close a connector's circuit breaker (testing only; admin)", http: { method: 'POST', path: connector('/breaker/reset') } },
   { name: 'poll', args: '<connector>', summary: 'poll a connector now (admin)', http: { method: 'POST', path: connector('/poll') } },
+  // Notion's signing key, stored at its verification request: the admin pastes it into Notion's UI, and forgets it to rotate.
+  { name: 'webhook verification', args: '<connector>', summary: "print a Notion connector's webhook verification token (admin)", http: { method: 'GET', path: connector('/webhook-verification') } },
+  { name: 'webhook forget', args: '<connector>', summary: "forget it, so Notion's next verification stores a new one (admin)", http: { method: 'DELETE', path: connector('/webhook-verification') } },
   // The words of the query may come quoted or not: `inlet search how to deploy` asks the same as `inlet search "how to deploy"`.
   { name: 'search', args: '<query...>', summary: 'search the ingested documents', http: { method: 'GET', path: (words) => `/search?q=${encodeURIComponent(words.join(' '))}` } },
   { name: 'version', args: '', summary: "print inlet's version" },

@@ -13,7 +13,7 @@ import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
 import { createNotionWebhookRoute } from './notion-webhook-route.ts';
 import { createSearchRoute } from './search-route.ts';
-import { createWebhookVerificationTokenRoutes } from './webhook-verification-token-route.ts';
+import { createWebhookVerificationTokenRoutes } from './webhook-verification-route.ts';
 
 /** Dead letters counted for the queue-clear log line; past it the line says "or more". */
 const DEAD_LETTERS_COUNTED = 10_000;
@@ -88,8 +88,8 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/webhooks/confluence', createConfluenceWebhookRoute({ deps: manager, logger, refusals }));
   // The Notion signing key: read once for Notion's UI, or forgotten to rotate it (issue 13).
   const verificationToken = createWebhookVerificationTokenRoutes(manager, logger);
-  router.get('/connectors/:name/webhook-verification-token', admin, verificationToken.read);
-  router.delete('/connectors/:name/webhook-verification-token', admin, verificationToken.forget);
+  router.get('/connectors/:name/webhook-verification', admin, verificationToken.read);
+  router.delete('/connectors/:name/webhook-verification', admin, verificationToken.forget);
 
   router.get('/search', reader, createSearchRoute(search));
 

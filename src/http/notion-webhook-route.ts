@@ -48,10 +48,10 @@ export interface NotionWebhookRouteOptions {
 }
 
 /** Where an admin reads a stored verification token (the route is in create-app.ts). */
-export const verificationTokenPath = (connector: string) => `/connectors/${connector}/webhook-verification-token`;
+export const verificationTokenPath = (connector: string) => `/connectors/${connector}/webhook-verification`;
 
 const pasteToken = (connector: string) =>
-  `an admin reads the token with GET ${verificationTokenPath(connector)} (admin token) and pastes it into Notion to verify the subscription`;
+  `an admin reads the token with \`inlet webhook verification ${connector}\` (GET ${verificationTokenPath(connector)}, admin token) and pastes it into Notion to verify the subscription`;
 
 type SigningKey = { values: string[]; from: 'config' | 'store' };
 

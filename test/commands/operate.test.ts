@@ -34,6 +34,14 @@ describe('operate', () => {
     expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/queue?confirm=true', headers: { authorization: 'Bearer adm' } });
   });
 
+  it('reads and forgets a Notion connector\'s verification token on its admin route', async () => {
+    const { seen, baseUrl } = await recordingService();
+    await run(['webhook', 'verification', 'team notion'], { baseUrl, adminToken: 'adm' });
+    await run(['webhook', 'forget', 'team notion'], { baseUrl, adminToken: 'adm' });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /connectors/team%20notion/webhook-verification', 'DELETE /connectors/team%20notion/webhook-verification']);
+    expect(seen.every((s) => s.headers.authorization === 'Bearer adm')).toBe(true);
+  });
+
   it('sends the admin token when there is one, else the read token, else nothing', async () => {
     const { seen, baseUrl } = await recordingService();
     await run(['health'], { baseUrl, adminToken: 'adm', readToken: 'rd' });

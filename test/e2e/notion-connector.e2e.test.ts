@@ -48,7 +48,7 @@ describe('Notion webhook end to end', () => {
     const health = (await service.manager.health()).connectors.find((c) => c.name === 'notion')!;
     // Issue 13: the signing key is not in health; an admin reads it (here through the tokenless loopback door).
     expect(JSON.stringify(health)).not.toContain(token);
-    const read = await fetch(`${service.url}/connectors/notion/webhook-verification-token`);
+    const read = await fetch(`${service.url}/connectors/notion/webhook-verification`);
     expect(await read.json()).toMatchObject({ verification_token: token });
 
     notion.editPage(page, { blocks: [block.heading(2, 'Escalation'), block.paragraph('second version, after the webhook')] });

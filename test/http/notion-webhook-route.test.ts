@@ -97,7 +97,7 @@ describe('POST /webhooks/notion: the verification handshake', () => {
     const text = await handshake.text();
     expect(JSON.parse(text)).toEqual({
       verified: false,
-      message: 'an admin reads the token with GET /connectors/notion/webhook-verification-token (admin token) and pastes it into Notion to verify the subscription',
+      message: 'an admin reads the token with `inlet webhook verification notion` (GET /connectors/notion/webhook-verification, admin token) and pastes it into Notion to verify the subscription',
     });
     expect(await manager.webhookSecrets.get('notion')).toBe(DOCS_TOKEN);
     // Issue 13: the token is the signing key; it was in the log and public health.

@@ -147,7 +147,7 @@ describe('the Notion verification token: admin only, rotatable', () => {
 
   it('is read with the admin token only, and DELETE lets the next handshake store a new one', async () => {
     const { url, manager, logger } = await start('notion', [connector('notion', 'notion', '')]);
-    const path = `${url}/connectors/notion/webhook-verification-token`;
+    const path = `${url}/connectors/notion/webhook-verification`;
     expect((await fetch(path, { headers: admin })).status).toBe(404);
     expect((await postNotion(url, JSON.stringify({ verification_token: 'secret_first' }))).status).toBe(200);
 
@@ -169,7 +169,7 @@ describe('the Notion verification token: admin only, rotatable', () => {
 
   it('answers 404 for a connector that is not a Notion connector', async () => {
     const { url } = await start('github', [github()]);
-    expect((await fetch(`${url}/connectors/gh/webhook-verification-token`, { headers: admin })).status).toBe(404);
+    expect((await fetch(`${url}/connectors/gh/webhook-verification`, { headers: admin })).status).toBe(404);
   });
 });
 

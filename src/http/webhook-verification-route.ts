@@ -10,7 +10,7 @@ export interface WebhookVerificationTokenDeps {
   readonly webhookSecrets: WebhookSecretStore;
 }
 
-/** `GET` and `DELETE /connectors/<name>/webhook-verification-token`, both admin-only (mounted behind `access.require('admin')`). */
+/** `GET` and `DELETE /connectors/<name>/webhook-verification`, both admin-only (mounted behind `access.require('admin')`). */
 export interface WebhookVerificationTokenRoutes {
   /** Answers the stored token, for the operator to paste into Notion's UI; 404 when none is stored. */
   read: Middleware;
