@@ -1,5 +1,4 @@
-import { parseMetadata } from '../../../config/parse-metadata.ts';
-import type { ConnectorConfig } from '../../../config/schema.ts';
+import { createOptionsOf } from '../connector-options.ts';
 import { type DeltaSyncOptions, deltaSyncOptionsOf } from '../delta-sync/delta-sync-options.ts';
 import { httpSourceOptionsOf, type HttpSourceOptions } from '../http/http-source-options.ts';
 import { confluenceMetadataSchema } from './confluence-metadata.ts';
@@ -31,18 +30,18 @@ export interface ConfluenceOptions extends DeltaSyncOptions, HttpSourceOptions {
  * The Confluence connector's options from its section (metadata checked by `confluenceMetadataSchema`: overlap 5 min,
  * page size 50, up to 250 on v2); throws a `ConfigError` naming a bad key.
  */
-export function confluenceOptionsOf(name: string, config: ConnectorConfig): ConfluenceOptions {
-  const m = parseMetadata(confluenceMetadataSchema, name, config.metadata);
-  return {
+export const confluenceOptionsOf = createOptionsOf(
+  confluenceMetadataSchema,
+  (m, { token }): ConfluenceOptions => ({
     ...deltaSyncOptionsOf(m),
-    ...httpSourceOptionsOf(m, config.token),
+    ...httpSourceOptionsOf(m, token),
     baseUrl: m.base_url,
-    flavor: m.flavor ?? (new URL(m.base_url).hostname.endsWith('atlassian.net') ? 'cloud' : 'datacenter'),
-    spaces: m.spaces ?? [],
     cql: m.cql,
     includeBlogposts: m.include_blogposts,
     timeZone: m.time_zone,
     nearLimitPauseMs: m.near_limit_pause_ms,
     email: m.email,
-  };
-}
+    flavor: m.flavor ?? (new URL(m.base_url).hostname.endsWith('atlassian.net') ? 'cloud' : 'datacenter'),
+    spaces: m.spaces ?? [],
+  }),
+);

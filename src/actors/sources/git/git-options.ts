@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
-import { parseMetadata } from '../../../config/parse-metadata.ts';
-import type { ConnectorConfig } from '../../../config/schema.ts';
+import { createOptionsOf } from '../connector-options.ts';
 import { type RepositoryOptions, repositoryOptionsOf } from '../repository/index.ts';
 import { gitMetadataSchema } from './git-metadata.ts';
 
@@ -15,16 +14,16 @@ export interface GitOptions extends RepositoryOptions {
 }
 
 /** The Git connector's options from its section (metadata checked by `gitMetadataSchema`); throws a `ConfigError` naming a bad key. */
-export function gitOptionsOf(name: string, config: ConnectorConfig): GitOptions {
-  const m = parseMetadata(gitMetadataSchema, name, config.metadata);
-  return {
+export const gitOptionsOf = createOptionsOf(
+  gitMetadataSchema,
+  (m, { name }): GitOptions => ({
     ...repositoryOptionsOf(m),
     // A local path is made absolute: git runs inside the clone, where a relative one would mean something else.
     url: isLocalPath(m.url) ? resolve(m.url) : m.url,
     timeoutMs: m.timeout_seconds * 1000,
     cloneDir: resolve(m.clone_dir === '' ? join('.inlet', 'git', name) : m.clone_dir),
-  };
-}
+  }),
+);
 
 /** True for a path rather than a URL (`https://…`, `file://…`) or scp-like address (`git@host:org/repo.git`). */
 function isLocalPath(url: string): boolean {

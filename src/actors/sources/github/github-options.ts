@@ -1,5 +1,4 @@
-import { parseMetadata } from '../../../config/parse-metadata.ts';
-import type { ConnectorConfig } from '../../../config/schema.ts';
+import { createOptionsOf } from '../connector-options.ts';
 import { httpSourceOptionsOf, type HttpSourceOptions } from '../http/http-source-options.ts';
 import { type RepositoryOptions, repositoryOptionsOf } from '../repository/index.ts';
 import { githubMetadataSchema } from './github-metadata.ts';
@@ -15,17 +14,17 @@ export interface GithubOptions extends RepositoryOptions, HttpSourceOptions {
 }
 
 /** The GitHub connector's options from its section (metadata checked by `githubMetadataSchema`); throws a `ConfigError` naming a bad key. */
-export function githubOptionsOf(name: string, config: ConnectorConfig): GithubOptions {
-  const m = parseMetadata(githubMetadataSchema, name, config.metadata);
-  return {
+export const githubOptionsOf = createOptionsOf(
+  githubMetadataSchema,
+  (m, { token }): GithubOptions => ({
     ...repositoryOptionsOf(m),
-    ...httpSourceOptionsOf(m, config.token),
+    ...httpSourceOptionsOf(m, token),
     owner: m.owner,
     repo: m.repo,
     apiUrl: m.api_url,
-    rateLimitReserve: m.rate_limit_reserve ?? (config.token ? 100 : 5),
-  };
-}
+    rateLimitReserve: m.rate_limit_reserve ?? (token ? 100 : 5),
+  }),
+);
 
 /** Where a document of this repository is shown on the web (github.com, or the Enterprise host). */
 export function webUrlOf(options: GithubOptions, branch: string, path: string): string {

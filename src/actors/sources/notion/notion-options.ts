@@ -1,5 +1,4 @@
-import { parseMetadata } from '../../../config/parse-metadata.ts';
-import type { ConnectorConfig } from '../../../config/schema.ts';
+import { createOptionsOf } from '../connector-options.ts';
 import { type DeltaSyncOptions, deltaSyncOptionsOf } from '../delta-sync/delta-sync-options.ts';
 import { httpSourceOptionsOf, type HttpSourceOptions } from '../http/http-source-options.ts';
 import { notionMetadataSchema } from './notion-metadata.ts';
@@ -23,14 +22,14 @@ export interface NotionOptions extends DeltaSyncOptions, HttpSourceOptions {
  * The Notion connector's options from its section (metadata checked by `notionMetadataSchema`: overlap 3 min, page
  * size 100, Notion's maximum); throws a `ConfigError` naming a bad key.
  */
-export function notionOptionsOf(name: string, config: ConnectorConfig): NotionOptions {
-  const m = parseMetadata(notionMetadataSchema, name, config.metadata);
-  return {
+export const notionOptionsOf = createOptionsOf(
+  notionMetadataSchema,
+  (m, { token }): NotionOptions => ({
     ...deltaSyncOptionsOf(m),
-    ...httpSourceOptionsOf(m, config.token),
+    ...httpSourceOptionsOf(m, token),
     rootPageIds: m.root_page_ids,
     dataSourceIds: m.data_source_ids,
     apiUrl: m.api_url,
     requestsPerSecond: m.requests_per_second,
-  };
-}
+  }),
+);
