@@ -1,21 +1,15 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { verifyHexHmacSha256 } from './hmac-signature.ts';
 
 const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-f]{64})$/i;
 
 /**
  * True when `header` (X-Hub-Signature, as Confluence Data Center sends it with a webhook secret) is the HMAC-SHA256
  * hex digest of the raw body keyed with `secret`, with or without a `sha256=` prefix (the prefix is not documented
- * either way; https://confluence.atlassian.com/doc/managing-webhooks-1021225606.html). Constant-time; an empty secret,
- * a missing or malformed header never verifies.
+ * either way; https://confluence.atlassian.com/doc/managing-webhooks-1021225606.html).
  */
 export function verifyConfluenceSignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
-  if (secret === '' || header === undefined) return false;
-  // The full-match pattern matters: Buffer.from(hex) silently stops at the first non-hex character.
-  const hex = HEX_SIGNATURE.exec(header.trim())?.[1];
-  if (hex === undefined) return false;
-  const given = Buffer.from(hex, 'hex');
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return verifyHexHmacSha256(secret, rawBody, header, HEX_SIGNATURE);
 }
 
 /**
