@@ -1,4 +1,6 @@
 import type { Context, Middleware } from 'koa';
+import type { WebhookOutcome } from '../actors/metrics/index.ts';
+import { isQueueFullError, isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
 import type { Logger } from '../actors/log/logger.ts';
 import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import type { ConnectorHandle } from '../actors/system/connector-manager.ts';
@@ -95,11 +97,14 @@ export function createWebhookRoute<C extends WebhookConnector, Verified>(source:
     return plan.deliver;
   };
 
-  return async (ctx) => {
+  const handle: Middleware = async (ctx) => {
     const connectors = deps.connectorsOfKind(kind);
     if (connectors.length === 0) throw new HttpError(404, `NO_${kind.toUpperCase()}_CONNECTOR`, `no ${label} connector is configured on this service`);
     const planned = await decide(ctx, source.pick(ctx, connectors), await readRawBody(ctx.req, maxBodyBytes));
-    if (planned === undefined) return;
+    if (planned === undefined) {
+      ctx.state.webhookOutcome = 'ignored';
+      return;
+    }
 
     // Before the delivery log: a 503 must leave the id unrecorded, or the sender's retry would be taken for a duplicate.
     const queue = deps.queueState();
@@ -121,8 +126,28 @@ export function createWebhookRoute<C extends WebhookConnector, Verified>(source:
       taken.push(delivery);
       logger.info(`${label} delivery accepted`, { delivery_id: message.deliveryId, connector: connector.name, event: message.event, ...delivery.logFields });
     }
+    ctx.state.webhookOutcome = taken.length === 0 ? 'duplicate' : 'accepted';
     if (taken.length === 0) return answer(ctx, 200, { duplicate: true });
     const accepted = source.accepted(taken);
     return answer(ctx, accepted.status, accepted.body);
   };
+
+  // Sender and outcome for `inlet_webhook_deliveries_total`, left in `ctx.state` for the app's counter (issue 14).
+  return async (ctx, next) => {
+    ctx.state.webhookSource = kind;
+    try {
+      await handle(ctx, next);
+    } catch (error) {
+      ctx.state.webhookOutcome = outcomeOfRefusal(error);
+      throw error;
+    }
+  };
+}
+
+/** How a delivery that threw ended, by the status the error middleware answers it with. */
+export function outcomeOfRefusal(error: unknown): WebhookOutcome {
+  const status = error instanceof HttpError ? error.status : isQueueUnavailableError(error) || isQueueFullError(error) ? 503 : 500;
+  if (status === 401) return 'bad_signature';
+  if (status === 503) return 'refused';
+  return status >= 400 && status < 500 ? 'bad_request' : 'error';
 }

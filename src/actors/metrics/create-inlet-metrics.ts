@@ -1,0 +1,28 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { breakerMetrics } from './breaker-metrics.ts';
+import { connectorMetrics } from './connector-metrics.ts';
+import { queueMetrics } from './queue-metrics.ts';
+import { registerReadingMetric } from './reading-metric.ts';
+import { createScrapeReading, type ScrapeSource } from './scrape-reading.ts';
+import { createWebhookDeliveryMetrics, type WebhookDeliveryMetrics } from './webhook-delivery-metrics.ts';
+import { workerMetrics } from './worker-metrics.ts';
+
+/** One app's metrics: its own registry (tests run several apps in one process) and what the routes count. */
+export interface InletMetrics {
+  registry: Registry;
+  webhookDeliveries: WebhookDeliveryMetrics;
+}
+
+/**
+ * The metrics of `GET /metrics` (issue 14): Node's default metrics and inlet's own, every name prefixed `inlet_`.
+ * Connector, breaker, queue and worker metrics are read from the health report at scrape time (`collect()`), so the
+ * machines stay free of prom-client and nothing new is counted twice; only webhook outcomes are counted as they happen.
+ */
+export function createInletMetrics(source: ScrapeSource): InletMetrics {
+  const registry = new Registry();
+  // The issue's rule is that every name starts with `inlet_`, so the defaults (`process_cpu_seconds_total`, ...) get it too.
+  collectDefaultMetrics({ register: registry, prefix: 'inlet_' });
+  const read = createScrapeReading(source);
+  for (const metric of [...connectorMetrics, ...breakerMetrics, ...queueMetrics, ...workerMetrics]) registerReadingMetric(registry, read, metric);
+  return { registry, webhookDeliveries: createWebhookDeliveryMetrics(registry) };
+}
