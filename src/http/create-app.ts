@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
+import { createInletMetrics, type WebhookOutcome } from '../actors/metrics/index.ts';
 import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import { createSecretScrubber } from '../actors/log/secret-scrubber.ts';
 import type { SearchFn } from '../actors/search/search-documents.ts';
@@ -11,6 +12,7 @@ import { createConfluenceWebhookRoute } from './confluence-webhook-route.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
+import { createMetricsRoute } from './metrics-route.ts';
 import { createNotionWebhookRoute } from './notion-webhook-route.ts';
 import { createSearchRoute } from './search-route.ts';
 import { createWebhookVerificationTokenRoutes } from './webhook-verification-route.ts';
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps): Koa {
   const reader = access.require('reader');
   const admin = access.require('admin');
   const scrub = createSecretScrubber(deps.secrets ?? []);
+  // A registry per app, not prom-client's global one: tests run several apps in one process.
+  const metrics = createInletMetrics(manager);
 
   const connectorOr404 = (name: string) => {
     const handle = manager.connector(name);
@@ -83,6 +87,16 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const { refusals } = deps;
+  // The webhook skeleton leaves sender and outcome in ctx.state; counted here, after the error middleware has answered.
+  const countDelivery: Koa.Middleware = async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      const { webhookSource, webhookOutcome } = ctx.state as { webhookSource?: string; webhookOutcome?: WebhookOutcome };
+      if (webhookSource && webhookOutcome) metrics.webhookDeliveries.count(webhookSource, webhookOutcome);
+    }
+  };
+  router.use(['/webhooks/github', '/webhooks/notion', '/webhooks/confluence'], countDelivery);
   router.post('/webhooks/github', createGithubWebhookRoute({ deps: manager, logger, refusals, allowUnsignedWebhooks }));
   router.post('/webhooks/notion', createNotionWebhookRoute({ deps: manager, logger, refusals }));
   router.post('/webhooks/confluence', createConfluenceWebhookRoute({ deps: manager, logger, refusals }));
@@ -92,6 +106,8 @@ export function createApp(deps: AppDeps): Koa {
   router.delete('/connectors/:name/webhook-verification', admin, verificationToken.forget);
 
   router.get('/search', reader, createSearchRoute(search));
+
+  router.get('/metrics', reader, createMetricsRoute(metrics.registry));
 
   router.get('/queue/stats', reader, async (ctx) => {
     ctx.body = await manager.getQueueStats();
