@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Koa {
 
   router.get('/search', reader, createSearchRoute(search));
 
-  router.get('/metrics', reader, createMetricsRoute(metrics.registry));
+  router.get('/metrics', reader, createMetricsRoute(metrics));
 
   router.get('/queue/stats', reader, async (ctx) => {
     ctx.body = await manager.getQueueStats();
