@@ -121,8 +121,14 @@ export function secretsOf(config: InletConfig): string[] {
     config.embedder.api_key,
     ...Object.values(config.connectors).flatMap((c) => [c.webhook_secret, c.token].flat()),
   ];
-  const url = config.redis.url ? safeUrl(config.redis.url) : undefined;
-  if (url?.password) values.push(decodeURIComponent(url.password));
+  // Credentials written into URLs: Redis seeds (comma-separated with redis.cluster) and a git remote's user part
+  // (`https://oauth2:<token>@gitlab.example/...`, or the token alone as user), which git's own error messages repeat.
+  const remotes = Object.values(config.connectors).map((c) => (c.metadata as { url?: unknown }).url);
+  for (const text of [...config.redis.url.split(','), ...remotes]) {
+    const url = typeof text === 'string' && text !== '' ? safeUrl(text.trim()) : undefined;
+    if (url?.password) values.push(decodeURIComponent(url.password));
+    else if (url?.username && url.protocol.startsWith('http')) values.push(decodeURIComponent(url.username));
+  }
   return values.filter((v) => v.length > 0);
 }
 

@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { isLoopback } from '../actors/inspect/is-loopback.ts';
 import type { RateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import { HttpError } from './http-error.ts';
-import { isLoopbackPeer, proxyHeaderOf } from './proxy-headers.ts';
+import { foreignSiteOf, isLoopbackPeer, proxyHeaderOf } from './proxy-headers.ts';
 import { sameSecret } from './same-secret.ts';
 
 /**
@@ -58,6 +58,8 @@ export function createAccess(options: AccessOptions): Access {
     const proxy = proxyHeaderOf(ctx.req.headers);
     if (proxy) return `the request came through a proxy (${proxy} header), so its client may be anywhere`;
     if (!isLoopbackPeer(ctx.req.socket.remoteAddress)) return 'the client is not on this machine';
+    const foreign = foreignSiteOf(ctx.req.headers);
+    if (foreign) return foreign;
     return undefined;
   };
 

@@ -47,7 +47,8 @@ server: { port: ${apiPort}, host: 127.0.0.1 }
       const down = (await eventually('an unhealthy report', async () => {
         const h = await health();
         return JSON.parse(h.text).status === 'unhealthy' ? h : undefined;
-      }))!;
+        // The process starts under tsx: up to tens of seconds on a loaded shared machine before it listens.
+      }, 45_000))!;
       expect(down.code).toBe(503);
       expect(down.text).not.toContain(SECRET);
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -107,6 +108,27 @@ describe('access without tokens', () => {
     const { call, calls } = await start();
     for (const [method, path] of [...ADMIN_ROUTES, ...READER_ROUTES.slice(1)]) expect((await call(path, { method })).status, `${method} ${path}`).toBeLessThan(300);
     expect(calls).toEqual(['clear', 'reset', 'poll']);
+  });
+
+  it('refuses a web page on another site reaching the loopback door: a rebound Host, or a foreign Origin', async () => {
+    // Review: a page that rebinds attacker.example to 127.0.0.1 read the dead letters and could clear the queue.
+    const { url, calls } = await start();
+    const statusOf = (headers: Record<string, string>, method = 'GET', path = '/queue/dead-letters') =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(`${url}${path}`, { method, headers }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject).end();
+      });
+    expect(await statusOf({ host: 'attacker.example' })).toBe(403);
+    expect(await statusOf({ host: 'attacker.example:8000' }, 'DELETE', '/queue?confirm=true')).toBe(403);
+    expect(await statusOf({ host: '127.0.0.1', origin: 'http://attacker.example' })).toBe(403);
+    expect(await statusOf({ host: '127.0.0.1', origin: 'null' })).toBe(403);
+    expect(calls).toEqual([]);
+    // Local tools still get in: curl sends Host 127.0.0.1 or localhost, a local page its loopback Origin.
+    expect(await statusOf({ host: 'localhost:8000' })).toBe(200);
+    expect(await statusOf({ host: '[::1]:8000', origin: 'http://127.0.0.1:8080' })).toBe(200);
   });
 
   it('refuses the protected routes when bound beyond loopback, even to a loopback peer', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { isLoopbackPeer, proxyHeaderOf } from '../../http/proxy-headers.ts';
+import { foreignSiteOf, isLoopbackPeer, proxyHeaderOf } from '../../http/proxy-headers.ts';
 import { sameSecret } from '../../http/same-secret.ts';
 import { inspectorPage } from './inspector-page.ts';
 import { isLoopback } from './is-loopback.ts';
@@ -47,7 +47,7 @@ export async function startInspectorRelay(options: InspectorRelayOptions): Promi
   }
   // Without a token, a same-host proxy would make every client local: its headers close the door (issue 13).
   const authorized = (request: IncomingMessage) =>
-    options.token ? sameSecret(tokenOf(request), options.token) : isLoopbackPeer(request.socket.remoteAddress) && !proxyHeaderOf(request.headers);
+    options.token ? sameSecret(tokenOf(request), options.token) : isLoopbackPeer(request.socket.remoteAddress) && !proxyHeaderOf(request.headers) && !foreignSiteOf(request.headers);
   const wsPath = options.token ? `/?token=${encodeURIComponent(options.token)}` : '/';
 
   const http = createServer((request, response) => {

@@ -27,11 +27,13 @@ export function runGit(args: string[], options: RunGitOptions): Promise<Buffer> 
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' };
   // `ext::` runs a command of the URL's choosing; git refuses it by default, and a user's global config must not re-allow it.
   const hardened = ['-c', 'protocol.ext.allow=never', ...(cwd === undefined ? [] : ['-C', cwd])];
+  // SIGTERM on timeout or abort, not SIGKILL: git removes its lock files (shallow.lock, the ref locks) on a catchable
+  // signal, and a lock left behind would fail every later fetch of the clone.
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
       [...hardened, ...args],
-      { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: maxOutputBytes, env, windowsHide: true },
+      { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGTERM', signal, maxBuffer: maxOutputBytes, env, windowsHide: true },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const command = args.find((a) => !a.startsWith('-')) ?? 'git';
