@@ -86,7 +86,7 @@ export const connectorManagerMachine = setup({
     spawnWorker: enqueueActions(({ context, enqueue }, params: { id: string }) => {
       enqueue.spawnChild('worker', { id: params.id, systemId: `worker:${params.id}`, input: { ...context.workers, id: params.id } });
     }),
-    tellConnectors: enqueueActions(({ context, enqueue }, params: { type: 'START' | 'STOP' | 'BACKPRESSURE_ON' | 'BACKPRESSURE_OFF' }) => {
+    tellConnectors: enqueueActions(({ context, enqueue }, params: { type: 'START' | 'STOP' | 'BACKPRESSURE_ON' | 'BACKPRESSURE_OFF' | 'QUEUE_REACHABLE' }) => {
       for (const connector of context.connectors) enqueue.sendTo(connector.name, { type: params.type });
     }),
     recordQueueStats: assign({
@@ -198,6 +198,8 @@ export const connectorManagerMachine = setup({
         },
         unreachable: {
           entry: 'recordQueueFailure',
+          // Connectors whose poll found the queue unreachable are waiting for it: they poll again at once.
+          exit: { type: 'tellConnectors', params: { type: 'QUEUE_REACHABLE' } },
           on: {
             QUEUE_STATS: [
               { guard: 'isOverHighMark', target: 'backpressure', actions: 'recordQueueStats' },

@@ -85,6 +85,8 @@ export type ConnectorEvent =
   | { type: 'WEBHOOK_SECRET_MATCHED'; slot: keyof WebhookSecretMatches }
   | { type: 'BACKPRESSURE_ON' }
   | { type: 'BACKPRESSURE_OFF' }
+  /** The supervisor saw the queue answer again after it was unreachable. */
+  | { type: 'QUEUE_REACHABLE' }
   | { type: 'BREAKER_OPENED' }
   | { type: 'BREAKER_HALF_OPEN' }
   | { type: 'BREAKER_CLOSED' }
@@ -97,6 +99,14 @@ export function retryCeilingMs(backoffBaseMs: number, attempt: number): number {
 
 function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** The longest wait between two polls that found the queue unreachable: Redis restarts take seconds, not minutes. */
+export const QUEUE_RETRY_CAP_MS = 30_000;
+
+/** How long to wait before polling again after the `waits`-th poll in a row that found the queue unreachable. */
+export function queueRetryMs(context: { backoffBaseMs: number; pollIntervalMs: number; queueWaits: number }): number {
+  return Math.min(retryCeilingMs(context.backoffBaseMs, context.queueWaits), QUEUE_RETRY_CAP_MS, context.pollIntervalMs);
 }
 
 /** How long a rate-limited source asked us to wait (ms), from the error's `retryAfterMs`. */
@@ -144,6 +154,8 @@ export const connectorMachine = setup({
     input: {} as ConnectorInput,
     context: {} as ConnectorInput & {
       attempt: number;
+      /** Polls in a row that failed because the queue was unreachable; they spend no retries (the source is fine). */
+      queueWaits: number;
       queuePaused: boolean;
       /** The breaker's state as its notices report it; the connector reacts to it rather than reading the child. */
       breakerState: 'closed' | 'open' | 'half_open';
@@ -178,6 +190,7 @@ export const connectorMachine = setup({
     isBreakerRefusal: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'BREAKER_OPEN',
     isRateLimited: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'RATE_LIMITED',
     isPermanentFailure: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'SOURCE_PERMANENT',
+    isQueueUnavailable: ({ event }) => codeOf((event as ErrorActorEvent).error) === 'QUEUE_UNAVAILABLE',
     hasPermanentError: ({ context }) => context.permanentError !== null,
     isQueuePaused: ({ context }) => context.queuePaused,
     isBreakerOpen: ({ context }) => context.breakerState === 'open',
@@ -189,6 +202,7 @@ export const connectorMachine = setup({
   delays: {
     pollInterval: ({ context }) => context.pollIntervalMs,
     rateLimitWait: ({ context }) => context.rateLimitWaitMs,
+    queueRetry: ({ context }) => queueRetryMs(context),
     webhookDebounce: ({ context }) => context.webhookDebounceMs,
     // The pure machine waits the full ceiling; the actor layer provides full jitter (a random share of it).
     retryBackoff: ({ context }) => retryCeilingMs(context.backoffBaseMs, context.attempt),
@@ -198,6 +212,7 @@ export const connectorMachine = setup({
   context: ({ input }) => ({
     ...input,
     attempt: 0,
+    queueWaits: 0,
     queuePaused: false,
     breakerState: 'closed' as const,
     pollRequested: true,
@@ -293,6 +308,7 @@ export const connectorMachine = setup({
             const pendingWebhooks = context.pendingWebhooks.slice(context.webhooksInFlight);
             return {
               attempt: 0,
+              queueWaits: 0,
               permanentError: null,
               pendingWebhooks,
               webhooksInFlight: 0,
@@ -326,6 +342,14 @@ export const connectorMachine = setup({
               stats: { ...context.stats, errors: context.stats.errors + 1, last_error: describe(event.error) },
             })),
           },
+          {
+            guard: 'isQueueUnavailable',
+            target: 'waiting_for_queue',
+            actions: assign(({ context, event }) => ({
+              queueWaits: context.queueWaits + 1,
+              stats: { ...context.stats, errors: context.stats.errors + 1, last_error: describe(event.error) },
+            })),
+          },
           { guard: 'canRetry', target: 'retrying', actions: 'recordError' },
           { target: 'idle', actions: ['recordError', assign({ attempt: 0 })] },
         ],
@@ -336,6 +360,19 @@ export const connectorMachine = setup({
       always: { guard: 'isBreakerOpen', target: 'degraded' },
       after: { retryBackoff: 'polling' },
       on: { BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true }) } },
+    },
+    // The queue (Redis) could not be reached: not the source's fault, so neither the breaker nor the retry budget is
+    // touched, and the changes are not lost (the cursor did not move). Waiting the poll interval would leave them unseen
+    // for up to an hour; the poll runs again as soon as the supervisor sees the queue answer, and at the latest after a
+    // backoff capped at 30 s, in case the outage was too short for the supervisor's probe to notice.
+    waiting_for_queue: {
+      entry: assign({ pollRequested: true }),
+      always: { guard: 'isBreakerOpen', target: 'degraded' },
+      after: { queueRetry: 'polling' },
+      on: {
+        QUEUE_REACHABLE: 'idle',
+        BACKPRESSURE_ON: { target: 'paused', actions: assign({ queuePaused: true }) },
+      },
     },
     // Polling waits here while the breaker is open (the half-open probe is a poll), or after a permanent failure
     // such as a revoked token, which is re-checked once per poll interval rather than retried in a loop.

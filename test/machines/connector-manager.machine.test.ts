@@ -40,7 +40,7 @@ const stats = (usagePct: number): QueueStats => ({
 /** Let promise actors settle without moving the clock. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
-function harness(options: { input?: Partial<ConnectorManagerInput>; monitorThrowsOnStart?: number[] } = {}) {
+function harness(options: { input?: Partial<ConnectorManagerInput>; monitorThrowsOnStart?: number[]; pollError?: { current: Error | null } } = {}) {
   const monitor = { starts: 0, sendBack: (_event: ConnectorManagerEvent): void => {
     throw new Error('queue monitor not started');
   } };
@@ -54,6 +54,7 @@ function harness(options: { input?: Partial<ConnectorManagerInput>; monitorThrow
   const polls: Record<string, number[]> = {};
   const poll = fromPromise<PollOutcome, PollInput>(async ({ input }) => {
     polls[input.name] = [...(polls[input.name] ?? []), Date.now() - T0];
+    if (options.pollError?.current) throw options.pollError.current;
     return { received: 0, queued: 0, syncedAt: new Date(Date.now()).toISOString() };
   });
   const connector = connectorMachine.provide({
@@ -223,6 +224,26 @@ describe('connector manager: queue errors and reading times', () => {
     monitor.sendBack({ type: 'QUEUE_STATS', stats: stats(10), at: T0 + 4000 });
     expect(actor.getSnapshot().value).toEqual({ queue: 'flowing' });
     expect(actor.getSnapshot().context).toMatchObject({ queueError: null, queueCheckedAt: T0 + 4000 });
+  });
+});
+
+describe('connector manager: queue back after an outage', () => {
+  it('tells connectors waiting for the queue to poll at once when the queue answers again', async () => {
+    const queueDown = Object.assign(new Error('ingestion queue is unreachable: Connection is closed'), { code: 'QUEUE_UNAVAILABLE' });
+    const pollError: { current: Error | null } = { current: queueDown };
+    const { actor, monitor, polls, connectorState } = harness({ pollError });
+    monitor.sendBack({ type: 'QUEUE_UNREACHABLE', error: 'Connection is closed' });
+    actor.send({ type: 'START_POLLING' });
+    await settle();
+    expect(connectorState('github')).toBe('waiting_for_queue');
+    expect(polls.github).toEqual([0]);
+
+    await vi.advanceTimersByTimeAsync(200);
+    pollError.current = null;
+    monitor.sendBack({ type: 'QUEUE_STATS', stats: stats(10) });
+    await settle();
+    expect(polls).toEqual({ github: [0, 200], notion: [0, 200] });
+    expect(connectorState('github')).toBe('idle');
   });
 });
 

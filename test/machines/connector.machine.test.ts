@@ -228,6 +228,73 @@ describe('connector machine: retries', () => {
   });
 });
 
+describe('connector machine: queue unreachable', () => {
+  const queueDown = () => Object.assign(new Error('ingestion queue is unreachable: Connection is closed'), { code: 'QUEUE_UNAVAILABLE' });
+
+  it('waits for the queue without spending retries when a poll finds it unreachable, polling again at base, 2×base, ... capped at 30 s', async () => {
+    const poll = fakePoll(async () => {
+      throw queueDown();
+    });
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { pollIntervalMs: 3_600_000 });
+    actor.send({ type: 'START' });
+    await settle();
+    expect(actor.getSnapshot().value).toBe('waiting_for_queue');
+    expect(actor.getSnapshot().context.attempt).toBe(0);
+
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000 + 8_000 + 16_000 + 30_000 + 30_000);
+    // Past maxRetries (3) and never the hour-long interval: a queue outage is not the source's failure.
+    expect(poll.calls.map((c) => c.at)).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000, 91_000]);
+    expect(actor.getSnapshot().value).toBe('waiting_for_queue');
+    expect(actor.getSnapshot().context.stats).toMatchObject({ errors: 8, last_error: 'ingestion queue is unreachable: Connection is closed' });
+  });
+
+  it('polls at once on QUEUE_REACHABLE, and a successful poll resets the backoff', async () => {
+    let down = true;
+    const poll = fakePoll(async () => {
+      if (down) throw queueDown();
+      return okOutcome();
+    });
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }), { pollIntervalMs: 3_600_000 });
+    actor.send({ type: 'START' });
+    await settle();
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000);
+    expect(poll.calls).toHaveLength(3);
+
+    down = false;
+    await vi.advanceTimersByTimeAsync(100);
+    actor.send({ type: 'QUEUE_REACHABLE' });
+    await settle();
+    expect(poll.calls.map((c) => c.at)).toEqual([0, 1_000, 3_000, 3_100]);
+    expect(actor.getSnapshot().value).toBe('idle');
+    expect(actor.getSnapshot().context.queueWaits).toBe(0);
+
+    // QUEUE_REACHABLE while idle asks for nothing: the next poll is at the interval.
+    actor.send({ type: 'QUEUE_REACHABLE' });
+    await settle();
+    expect(poll.calls).toHaveLength(4);
+  });
+
+  it('pauses from waiting_for_queue on BACKPRESSURE_ON and polls when it lifts', async () => {
+    let down = true;
+    const poll = fakePoll(async () => {
+      if (down) throw queueDown();
+      return okOutcome();
+    });
+    const { actor } = start(connectorMachine.provide({ actors: { poll: poll.logic } }));
+    actor.send({ type: 'START' });
+    await settle();
+    actor.send({ type: 'BACKPRESSURE_ON' });
+    expect(actor.getSnapshot().value).toBe('paused');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(poll.calls).toHaveLength(1);
+    down = false;
+    actor.send({ type: 'BACKPRESSURE_OFF' });
+    await settle();
+    expect(poll.calls).toHaveLength(2);
+    expect(actor.getSnapshot().value).toBe('idle');
+  });
+});
+
 describe('connector machine: breaker', () => {
   it('goes degraded when poll failures open the breaker, stops polling while open, probes on half-open and returns to idle on success', async () => {
     let sourceUp = false;

@@ -1,4 +1,5 @@
 import type { AnyActorRef, EventObject, InspectionEvent } from 'xstate';
+import { queueRetryMs } from '../../machines/connector.machine.ts';
 import type { Logger } from '../log/logger.ts';
 
 /** What the state-change log reads beyond the snapshots. */
@@ -22,6 +23,8 @@ interface ConnectorContext {
   attempt: number;
   maxRetries: number;
   pollIntervalMs: number;
+  backoffBaseMs: number;
+  queueWaits: number;
   permanentError: string | null;
   breakerState: string;
   rateLimitWaitMs: number;
@@ -57,6 +60,11 @@ export function createStateChangeLog(logger: Logger, options: StateChangeLogOpti
         retry_in_ms: delay === undefined ? undefined : Math.round(delay),
         error,
       });
+    } else if (after === 'waiting_for_queue') {
+      // Once per outage: the polls that keep finding the queue down are not news.
+      if (before === 'polling' && c.queueWaits === 1) {
+        logger.warn('poll found the queue unreachable; polling again when it answers', { connector, retry_in_ms: queueRetryMs(c), error });
+      }
     } else if (before === 'polling' && after === 'idle' && isPollError(cause)) {
       logger.warn('poll failed; retries used up, next poll at the interval', {
         connector,

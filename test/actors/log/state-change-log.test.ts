@@ -66,6 +66,30 @@ describe('the state-change log', () => {
     actor.stop();
   });
 
+  it('logs a poll that found the queue unreachable once per outage, however often the next polls find it down', async () => {
+    const { inspect, lines, messages } = capture();
+    const queueDown = Object.assign(new Error('ingestion queue is unreachable: Connection is closed'), { code: 'QUEUE_UNAVAILABLE' });
+    let down = true;
+    const poll = fromPromise<PollOutcome, PollInput>(async () => {
+      if (down) throw queueDown;
+      return { received: 0, queued: 0, syncedAt: new Date().toISOString() };
+    });
+    const actor = createActor(connectorMachine.provide({ actors: { poll } }), { input: connectorInput, systemId: 'connector:github', inspect });
+    actor.start();
+    actor.send({ type: 'START' });
+    await settle();
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000);
+    expect(messages()).toEqual(['warn poll found the queue unreachable; polling again when it answers']);
+    expect(lines()[0]).toMatchObject({ connector: 'github', retry_in_ms: 1_000, error: { message: queueDown.message } });
+    down = false;
+    actor.send({ type: 'QUEUE_REACHABLE' });
+    await settle();
+    down = true;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(messages()).toEqual(['warn poll found the queue unreachable; polling again when it answers', 'warn poll found the queue unreachable; polling again when it answers']);
+    actor.stop();
+  });
+
   it('logs a permanent failure as degraded once, however often the hourly re-check fails', async () => {
     const { inspect, lines, messages } = capture();
     const poll = fromPromise<PollOutcome, PollInput>(async () => {
