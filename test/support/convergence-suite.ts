@@ -15,6 +15,12 @@ export interface ConvergenceSuiteOptions {
   startRedis(): Promise<ConvergenceRedisTarget>;
   /** Random histories (INLET_CONVERGENCE_RUNS overrides). */
   runs: number;
+  /**
+   * The fast-check seed of `npm test` (INLET_CONVERGENCE_SEED overrides). Fixed, so a red CI replays on any clone with
+   * the same histories; new seeds are explored by `npm run bench:convergence`, and what it finds comes back here as a
+   * regression.
+   */
+  seed: number;
   /** Histories a divergence once printed, replayed as they are: each must converge. */
   regressions?: Record<string, HistoryStep[]>;
   /** Skip the suite (its Redis is not there), with the reason printed. */
@@ -32,7 +38,7 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
  */
 export function convergenceSuite(options: ConvergenceSuiteOptions): void {
   const runs = Number(process.env.INLET_CONVERGENCE_RUNS ?? options.runs);
-  const seed = process.env.INLET_CONVERGENCE_SEED === undefined ? undefined : Number(process.env.INLET_CONVERGENCE_SEED);
+  const seed = process.env.INLET_CONVERGENCE_SEED === undefined ? options.seed : Number(process.env.INLET_CONVERGENCE_SEED);
   const skip = options.skip ?? (hasRedisServer ? undefined : 'redis-server is not on the PATH');
   if (skip) console.warn(`!!! SKIPPING the convergence test ${options.name}: ${skip}`);
   let env: ConvergenceEnvironment | undefined;
@@ -54,7 +60,7 @@ export function convergenceSuite(options: ConvergenceSuiteOptions): void {
 
     const faults = 'edits, renames, deletes, lost, doubled and reordered webhooks, kill -9 of any process, an embedder with delays and 429s';
     it(
-      `after random histories (${runs}) of ${faults}, the graph and vector stores hold exactly the sources' final documents`,
+      `after random histories (${runs}, seed ${seed}) of ${faults}, the graph and vector stores hold exactly the sources' final documents`,
       async () => {
         const figures = await checkConvergence(env!, { runs, seed, shrink: process.env.INLET_CONVERGENCE_SHRINK !== '0', shrinkBudgetMs: SHRINK_BUDGET_MS });
         // Each message holds the shrunk history as JSON: add it to `regressions` to replay it for good.

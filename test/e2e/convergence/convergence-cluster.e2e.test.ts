@@ -21,5 +21,6 @@ convergenceSuite({
       connect: () => new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 1 } }),
     }),
   runs: 2,
+  seed: 20261203,
   skip: nodes === '' ? 'no Redis Cluster (set REDIS_CLUSTER_NODES or put redis-server on the PATH)' : undefined,
 });

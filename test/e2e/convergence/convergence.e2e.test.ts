@@ -7,6 +7,7 @@ convergenceSuite({
   name: 'on a private Redis with AOF, hung with DEBUG SLEEP and restarted',
   startRedis: startPrivateRedis,
   runs: 3,
+  seed: 20261202,
   regressions: {
     // A file renamed away and back kept its content and mtime, so its event ids repeated and the queue dropped them as
     // duplicates: doc-2.md was missing from both stores (fixed: the inode change time is part of the local ids).
