@@ -1,5 +1,6 @@
 import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type { AppliedVersion, WriteResult } from './document-version.ts';
+import type { TextHit, TextSearchFilter } from './text-hit.ts';
 
 /** A document as the graph holds it; `id` is stable across content changes (source + native id or path). */
 export interface DocumentRecord {
@@ -70,5 +71,11 @@ export interface GraphStore {
   neighbours(docId: string): Promise<{ linksTo: DocumentRef[]; linkedFrom: DocumentRef[] }>;
   /** Number of documents stored. */
   countDocuments(): Promise<number>;
+  /**
+   * Optional: the `k` chunks whose text, heading or document title best match the words of `query` (exact terms such as
+   * `queue.lease_seconds` or `ERR_CODE_42`), best first; any text is a valid query (no syntax of the index leaks out).
+   * The index is written in the same transaction as the chunks. Search is vector-only against a store without it.
+   */
+  searchText?(query: string, k: number, filter?: TextSearchFilter): Promise<TextHit[]>;
   close(): Promise<void>;
 }

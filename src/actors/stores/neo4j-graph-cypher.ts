@@ -1,6 +1,6 @@
 // Cypher for Neo4jGraphStore. Model:
 //   (:Source {name, kind})-[:CONTAINS]->(:Document {id, source, path, url, title, content_hash, updated_at})
-//   (:Document)-[:HAS_CHUNK]->(:Chunk {id, index, heading, text})
+//   (:Document)-[:HAS_CHUNK]->(:Chunk {id, index, heading, text, title})   title: the document's, for full-text search
 //   (:Document)-[:LINKS_TO {position}]->(:Document)   (:Document)-[:CHILD_OF]->(:Document)
 // A link or parent whose target is not ingested points at a placeholder `(:Document:Pending {id})`; reads skip
 // `:Pending`, and the placeholder becomes the real document when it is upserted (same node, MERGE on id).
@@ -16,6 +16,8 @@ export const CONSTRAINTS = [
   'CREATE CONSTRAINT inlet_chunk_id IF NOT EXISTS FOR (c:Chunk) REQUIRE c.id IS UNIQUE',
   'CREATE CONSTRAINT inlet_source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE',
   'CREATE CONSTRAINT inlet_document_version_id IF NOT EXISTS FOR (v:DocumentVersion) REQUIRE v.id IS UNIQUE',
+  // Lucene's standard analyzer keeps `queue.lease_seconds` and `ERR_CODE_42` whole (Unicode word breaks); issue 15.
+  'CREATE FULLTEXT INDEX inlet_chunk_text IF NOT EXISTS FOR (c:Chunk) ON EACH [c.text, c.heading, c.title]',
 ];
 
 /**
@@ -89,7 +91,7 @@ export const UPSERT_DOCUMENTS = `
   MERGE (parent:Document {id: doc.parentId}) ON CREATE SET parent:Pending
   MERGE (d)-[:CHILD_OF]->(parent)`;
 
-/** $docs: [{id, chunks: [{id, index, heading, text}]}]. Chunks not in a document's list are removed. */
+/** $docs: [{id, title, chunks: [{id, index, heading, text}]}]. Chunks not in a document's list are removed. */
 export const REPLACE_CHUNKS = `
   UNWIND $docs AS doc
   MATCH (d:Document {id: doc.id})
@@ -98,7 +100,7 @@ export const REPLACE_CHUNKS = `
   WITH DISTINCT d, doc
   UNWIND doc.chunks AS c
   MERGE (k:Chunk {id: c.id})
-  SET k.index = c.index, k.heading = c.heading, k.text = c.text
+  SET k.index = c.index, k.heading = c.heading, k.text = c.text, k.title = doc.title
   MERGE (d)-[:HAS_CHUNK]->(k)`;
 
 /** $docs: [{id, links}], links: target ids, distinct, in written order. Targets not ingested get a placeholder. */
@@ -161,3 +163,16 @@ export const NEIGHBOURS = `
 
 /** Ingested documents, placeholders excluded. */
 export const COUNT_DOCUMENTS = 'MATCH (d:Document) WHERE NOT d:Pending RETURN count(d) AS n';
+
+/**
+ * $query (Lucene syntax, escaped by `toLuceneQuery`), $source (or null), $limit (Integer): the chunks of ingested documents
+ * best matching the query in the `inlet_chunk_text` full-text index, best first. Lucene streams hits by score, so the
+ * source filter and LIMIT stop reading it early.
+ */
+export const SEARCH_CHUNK_TEXT = `
+  CALL db.index.fulltext.queryNodes('inlet_chunk_text', $query) YIELD node, score
+  MATCH (d:Document)-[:HAS_CHUNK]->(node) WHERE NOT d:Pending AND ($source IS NULL OR d.source = $source)
+  RETURN node.id AS chunkId, d.id AS docId, node.index AS chunkIndex, node.heading AS heading, node.text AS text,
+    d {.source, .path, .url, .title, .metadata} AS doc, score
+  ORDER BY score DESC, chunkId
+  LIMIT $limit`;

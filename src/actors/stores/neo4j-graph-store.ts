@@ -2,8 +2,10 @@ import neo4j, { type Driver, type Integer, type ManagedTransaction } from 'neo4j
 import { CONNECTOR_KINDS } from '../../config/schema.ts';
 import type { AppliedVersion, WriteResult } from './document-version.ts';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
+import { toLuceneQuery } from './lucene-query.ts';
 import * as cypher from './neo4j-graph-cypher.ts';
 import { wrapNeo4jError } from './neo4j-store-error.ts';
+import type { TextHit, TextSearchFilter } from './text-hit.ts';
 import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 
 /** Options of `Neo4jGraphStore`. */
@@ -65,7 +67,7 @@ export class Neo4jGraphStore implements GraphStore {
     this.sourceKind = options.sourceKind ?? defaultSourceKind;
   }
 
-  /** Creates the uniqueness constraints on Document.id, Chunk.id and Source.name if missing. */
+  /** Creates the uniqueness constraints on Document.id, Chunk.id and Source.name and the chunks' full-text index if missing. */
   async init(): Promise<void> {
     await this.guard(async () => {
       for (const statement of cypher.CONSTRAINTS) {
@@ -140,6 +142,7 @@ export class Neo4jGraphStore implements GraphStore {
     }));
     const chunks = upserts.map((u) => ({
       id: u.document.id,
+      title: u.document.title,
       chunks: u.chunks.map((c) => ({ id: c.id, index: neo4j.int(c.index), heading: c.heading, text: c.text })),
     }));
     // Duplicates keep their first position, as the embedded store's INSERT OR IGNORE does.
@@ -183,6 +186,33 @@ export class Neo4jGraphStore implements GraphStore {
       linksTo: (record.get('linksTo') as RefProps[]).map(toRef),
       linkedFrom: (record.get('linkedFrom') as RefProps[]).map(toRef),
     };
+  }
+
+  /** The `k` chunks whose text, heading or document title best match the words of `query` (Lucene index `inlet_chunk_text`), best first. */
+  async searchText(query: string, k: number, filter: TextSearchFilter = {}): Promise<TextHit[]> {
+    const lucene = toLuceneQuery(query);
+    const limit = Math.floor(k);
+    if (lucene === null || !(limit > 0)) return [];
+    const { records } = await this.read(cypher.SEARCH_CHUNK_TEXT, { query: lucene, source: filter.source ?? null, limit: neo4j.int(limit) });
+    return records.map((r) => {
+      const doc = r.get('doc') as Omit<DocumentProps, 'id' | 'content_hash' | 'updated_at'>;
+      const index = r.get('chunkIndex') as Integer | number;
+      return {
+        chunkId: r.get('chunkId') as string,
+        docId: r.get('docId') as string,
+        chunkIndex: neo4j.isInt(index) ? index.toNumber() : index,
+        score: r.get('score') as number,
+        document: {
+          source: doc.source,
+          path: doc.path,
+          ...(doc.url != null && { url: doc.url }),
+          title: doc.title,
+          ...(doc.metadata != null && { metadata: JSON.parse(doc.metadata) as DocumentMetadata }),
+        },
+        heading: r.get('heading') as string,
+        text: r.get('text') as string,
+      };
+    });
   }
 
   /** Number of ingested documents; placeholders do not count. */

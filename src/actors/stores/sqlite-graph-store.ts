@@ -2,6 +2,8 @@ import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 import type Database from 'better-sqlite3';
 import { type AppliedVersion, mayApply, type WriteResult } from './document-version.ts';
 import type { ChunkRecord, DocumentRecord, DocumentRef, GraphStore, GraphWrite, StoredDocument } from './graph-store.ts';
+import { SqliteChunkTextIndex } from './sqlite-chunk-text-index.ts';
+import type { TextHit, TextSearchFilter } from './text-hit.ts';
 import { wrapSqliteError } from './wrap-sqlite-error.ts';
 
 const SCHEMA = `
@@ -47,12 +49,20 @@ interface DocumentRow {
  * each write checks and raises it in the same IMMEDIATE transaction (two processes may share the file), so a stale write
  * is a no-op. Tombstones are kept for good: dropping one would let an older upsert still queued (a retry waiting out its
  * backoff, an expired lease about to be reaped) resurrect the document. Known limit: one small row per deleted document.
+ * Chunks are also indexed for full-text search (`SqliteChunkTextIndex`, FTS5) in the same transaction as their rows.
  * The caller opens the database (and sets WAL, busy_timeout) and closes it; `close()` leaves it open.
  */
 export class SqliteGraphStore implements GraphStore {
   private statements?: ReturnType<SqliteGraphStore['prepareStatements']>;
+  private readonly textIndex: SqliteChunkTextIndex;
 
-  constructor(private readonly db: Database.Database) {}
+  /** `options.textTokenizer`: the FTS5 tokenizer of the chunk index, for measuring others (bench/search-quality.ts); it applies when the index is created. */
+  constructor(
+    private readonly db: Database.Database,
+    options: { textTokenizer?: string } = {},
+  ) {
+    this.textIndex = new SqliteChunkTextIndex(db, options.textTokenizer);
+  }
 
   // Prepared once: preparing per call cost more than the writes themselves (see bench/ worker figures).
   private prepareStatements() {
@@ -91,6 +101,7 @@ export class SqliteGraphStore implements GraphStore {
       // Files written before documents had metadata lack the column; CREATE TABLE IF NOT EXISTS does not add it.
       const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('graph_documents');
       if (!columns.includes('metadata')) this.db.exec('ALTER TABLE graph_documents ADD COLUMN metadata TEXT');
+      this.textIndex.init();
     });
   }
 
@@ -152,14 +163,19 @@ export class SqliteGraphStore implements GraphStore {
       parentId: document.parentId ?? null,
       metadata: document.metadata === undefined ? null : JSON.stringify(document.metadata),
     });
+    this.textIndex.remove(document.id);
     sql.deleteChunks.run(document.id);
     sql.deleteLinks.run(document.id);
-    for (const c of chunks) sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+    for (const c of chunks) {
+      const { lastInsertRowid } = sql.insertChunk.run(c.id, document.id, c.index, c.heading, c.text);
+      this.textIndex.add(lastInsertRowid, c, document);
+    }
     for (const [position, to] of linksTo.entries()) sql.insertLink.run(document.id, to, position);
   }
 
   private deleteNow(docId: string): void {
     this.sql.deleteLinks.run(docId);
+    this.textIndex.remove(docId);
     this.sql.deleteChunks.run(docId);
     this.sql.deleteDocument.run(docId);
   }
@@ -202,6 +218,11 @@ export class SqliteGraphStore implements GraphStore {
         .all(docId) as DocumentRow[];
       return { linksTo: linksTo.map(toRef), linkedFrom: linkedFrom.map(toRef) };
     });
+  }
+
+  /** The `k` chunks whose words best match `query` (FTS5, BM25 over text, heading and title), best first. */
+  async searchText(query: string, k: number, filter: TextSearchFilter = {}): Promise<TextHit[]> {
+    return this.run(() => this.textIndex.search(query, k, filter));
   }
 
   /** Number of documents stored. */

@@ -1,0 +1,37 @@
+/** RRF's rank constant: k = 60 is the value of Cormack, Clarke and Büttcher (SIGIR 2009), kept because bench/search-quality.ts measured no better one. */
+export const RRF_K = 60;
+
+/** One item of the fused ranking: its key, its RRF score, and its 1-based rank in each list that held it. */
+export interface FusedItem<T> {
+  key: string;
+  /** Sum over the lists of 1 / (k + rank). */
+  score: number;
+  /** The item as the first list holding it gave it. */
+  item: T;
+  /** 1-based rank in each input list, by the list's index; absent where the list did not hold the item. */
+  ranks: (number | undefined)[];
+}
+
+/**
+ * Reciprocal rank fusion (Cormack et al. 2009): each item scores the sum of 1 / (k + rank) over the ranked lists that
+ * hold it, so only ranks matter and scores of different kinds (cosine, BM25) need no calibration. Lists are best first;
+ * an item repeated in one list counts at its best rank. Ties keep the order of first appearance (list by list).
+ */
+export function reciprocalRankFusion<T>(lists: readonly (readonly T[])[], keyOf: (item: T) => string, k = RRF_K): FusedItem<T>[] {
+  const fused = new Map<string, FusedItem<T>>();
+  lists.forEach((list, listIndex) => {
+    list.forEach((item, position) => {
+      const key = keyOf(item);
+      let entry = fused.get(key);
+      if (!entry) {
+        entry = { key, score: 0, item, ranks: lists.map(() => undefined) };
+        fused.set(key, entry);
+      }
+      if (entry.ranks[listIndex] !== undefined) return;
+      entry.ranks[listIndex] = position + 1;
+      entry.score += 1 / (k + position + 1);
+    });
+  });
+  // Array.prototype.sort is stable, so equal scores keep insertion order.
+  return [...fused.values()].sort((a, b) => b.score - a.score);
+}
