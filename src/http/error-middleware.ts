@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../actors/log/logger.ts';
 import { isEmbedderUnavailableError } from '../actors/embed/embedder-unavailable-error.ts';
-import { isQueueFullError, isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
+import { isQueueCommandError, isQueueFullError, isQueueUnavailableError } from '../actors/queue/queue-errors.ts';
 import { isStoreUnavailableError } from '../actors/stores/store-errors.ts';
 import { isHttpError } from './http-error.ts';
 
@@ -30,6 +30,7 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (isHttpError(error)) return error;
   if (isQueueFullError(error)) return { status: 503, code: error.code, message: error.message };
   if (isQueueUnavailableError(error)) return { status: 503, code: error.code, message: 'the ingestion queue is unreachable; retry later' };
+  if (isQueueCommandError(error)) return { status: 502, code: error.code, message: error.message };
   if (isStoreUnavailableError(error)) return { status: 503, code: error.code, message: `the ${error.store} store is unreachable; retry later` };
   if (isEmbedderUnavailableError(error)) return { status: 503, code: error.code, message: 'the embedder is unreachable; retry later' };
   const status = (error as { status?: number }).status;

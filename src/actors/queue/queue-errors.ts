@@ -30,6 +30,23 @@ export function isQueueUnavailableError(error: unknown): error is QueueUnavailab
   return error instanceof QueueUnavailableError;
 }
 
+/**
+ * The queue's store answered, with an error (a Lua `ReplyError`, WRONGTYPE): not an outage, and retrying will not
+ * help until an operator looks. Its message is Redis's own and holds no secret, so callers may show it.
+ */
+export class QueueCommandError extends Error {
+  override readonly name = 'QueueCommandError';
+  readonly code = 'QUEUE_ERROR';
+  constructor(cause: unknown) {
+    super(`ingestion queue answered with an error: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** True when `error` is a `QueueCommandError`. */
+export function isQueueCommandError(error: unknown): error is QueueCommandError {
+  return error instanceof QueueCommandError;
+}
+
 // Node's socket error codes that mean "no connection to the server", not "the server refused the command".
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // ioredis's own words for the same: commandTimeout expired, the connection ended, the offline queue is off.

@@ -12,7 +12,7 @@ import { type Logger, silentLogger } from '../log/logger.ts';
 import { createEventProcessor } from '../pipeline/process-event.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import { createQueueMonitorLogic } from '../queue/create-queue-monitor-logic.ts';
-import { isConnectionFailure } from '../queue/queue-errors.ts';
+import { isConnectionFailure, QueueCommandError } from '../queue/queue-errors.ts';
 import { createSource } from '../sources/create-source.ts';
 import { type SearchQuery, type SearchResult, searchDocuments } from '../search/search-documents.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
@@ -193,8 +193,10 @@ export class ConnectorManager {
       actor.send({ type: 'QUEUE_STATS', stats, at: Date.now() });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      actor.send({ type: isConnectionFailure(error) ? 'QUEUE_UNREACHABLE' : 'QUEUE_ERROR', error: message, at: Date.now() });
-      throw error;
+      const unreachable = isConnectionFailure(error);
+      actor.send({ type: unreachable ? 'QUEUE_UNREACHABLE' : 'QUEUE_ERROR', error: message, at: Date.now() });
+      // An answer with an error is the operator's to see (GET /queue/stats says which), not a bare internal error.
+      throw unreachable ? error : new QueueCommandError(error);
     }
     const view = this.queueView();
     if (!view.stats) throw new Error('queue stats missing after a reading');
@@ -292,6 +294,12 @@ export class ConnectorManager {
   async search(query: SearchQuery): Promise<SearchResult> {
     await this.start();
     return searchDocuments(this.backends!, query);
+  }
+
+  /** The stores, read only, for callers beyond search (the MCP tools): the graph and its catalog. */
+  async documents(): Promise<Pick<Backends, 'graph' | 'catalog'>> {
+    await this.start();
+    return { graph: this.backends!.graph, catalog: this.backends!.catalog };
   }
 
   /** The health report of `GET /webhooks/health`. */

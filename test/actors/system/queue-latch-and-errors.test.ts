@@ -107,6 +107,8 @@ describe.skipIf(redisUrl === '')('a queue that answers with an error', () => {
     expect(manager.queueState().state).toBe('error');
     expect(logger.lines.filter((line) => line === 'error ingestion queue answered with an error')).toHaveLength(1);
     expect(logger.lines.some((line) => line.includes('unreachable'))).toBe(false);
+    // GET /queue/stats answers it as a JSON error with Redis's message (502 QUEUE_ERROR), not a bare internal error.
+    await expect(manager.getQueueStats()).rejects.toMatchObject({ code: 'QUEUE_ERROR', message: expect.stringMatching(/^ingestion queue answered with an error: WRONGTYPE /) });
 
     await redis.del(name);
     await eventually('the queue flowing again', async () => (await manager.health()).queue?.state === 'flowing');
