@@ -103,6 +103,8 @@ describe('GET /metrics', () => {
     expect(seriesValue(first, 'inlet_queue_backpressure')).toBe(0);
     expect(seriesValue(first, 'inlet_queue_usage_ratio')).toBeGreaterThanOrEqual(0);
     expect(seriesValue(first, 'inlet_worker_events_total', { outcome: 'dead' })).toBe(0);
+    expect(first.types.get('inlet_queue_dead_letters')).toBe('gauge');
+    expect(seriesValue(first, 'inlet_queue_dead_letters')).toBe(0);
   });
 
   it("moves the connector's event counters when a file is written to the watched folder", async () => {

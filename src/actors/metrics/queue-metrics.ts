@@ -14,9 +14,9 @@ function fromQueue(value: (queue: { size: number; max_size: number; usage_pct: n
 }
 
 /**
- * The ingestion queue's metrics, from the queue monitor's last reading as health holds it (not a new round trip).
- * Processing, delayed, dead-letter counts and the oldest event's age are not here: the queue port has no cheap call
- * for them yet (issue 14).
+ * The ingestion queue's metrics, from the queue monitor's last reading as health holds it (not a new round trip), and
+ * the dead-letter count read at scrape time. Processing, delayed counts and the oldest event's age are not here: the
+ * queue port has no cheap call for them yet (issue 14).
  */
 export const queueMetrics: ReadingMetric[] = [
   {
@@ -53,5 +53,12 @@ export const queueMetrics: ReadingMetric[] = [
     help: "1 while the supervisor's backpressure latch holds polling paused, else 0.",
     labelNames: [],
     samples: fromQueue((q) => (q.backpressure ? 1 : 0)),
+  },
+  {
+    type: 'gauge',
+    name: 'inlet_queue_dead_letters',
+    help: 'Events in the dead-letter list, waiting for an operator (GET /queue/dead-letters); absent when the queue did not answer.',
+    labelNames: [],
+    samples: ({ deadLetters }) => (deadLetters === null ? [] : [{ labels: {}, value: deadLetters }]),
   },
 ];

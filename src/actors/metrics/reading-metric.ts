@@ -46,6 +46,9 @@ export function registerReadingMetric(registry: Registry, read: () => Promise<Sc
     async collect() {
       const reading = await read();
       this.reset();
+      // reset() gives a gauge without labels a 0 series; no sample must mean no series (a dead-letter count that could
+      // not be read is not 0), or an alert on it would read the gap as a fall.
+      if (labelNames.length === 0) this.remove({});
       for (const sample of samples(reading)) this.set(sample.labels, sample.value);
     },
   });

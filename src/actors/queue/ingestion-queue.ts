@@ -84,6 +84,8 @@ export interface IngestionQueue {
   getStats(): Promise<QueueSizes>;
   /** The dead-letter list, oldest first. */
   deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /** How many dead letters wait for an operator (`inlet_queue_dead_letters`): one LLEN or one indexed COUNT. */
+  countDeadLetters(): Promise<number>;
   /** Deletes every event, lease, retry, dead letter and dedupe key of this queue (testing only). */
   clear(): Promise<void>;
   /** Closes connections; pending claims stay leased and are reaped later. */

@@ -233,6 +233,10 @@ export class RedisQueue implements IngestionQueue {
     return records.map(parseDeadLetterRecord);
   }
 
+  async countDeadLetters(): Promise<number> {
+    return this.call(() => this.redis.llen(this.keys.dead));
+  }
+
   /** Deletes everything but the sequence counter: sequences never go back, or stores would refuse later versions. */
   async clear(): Promise<void> {
     const { seq: _kept, ...cleared } = this.keys;

@@ -75,6 +75,7 @@ export function prepareSqliteQueueStatements(db: Database.Database) {
     deadLetters: db.prepare<[string, number], DeadLetterRow>(
       `SELECT entry, reason, failed_at AS failedAt FROM inlet_queue_dead_letters WHERE queue = ? ORDER BY id LIMIT ?`,
     ),
+    countDeadLetters: db.prepare<[string], number>('SELECT COUNT(*) FROM inlet_queue_dead_letters WHERE queue = ?').pluck(),
     clearEntries: db.prepare<[string]>(`DELETE FROM ${entries} WHERE queue = ?`),
     clearDedupe: db.prepare<[string]>('DELETE FROM inlet_queue_dedupe WHERE queue = ?'),
     clearDeadLetters: db.prepare<[string]>('DELETE FROM inlet_queue_dead_letters WHERE queue = ?'),

@@ -118,6 +118,10 @@ export class SqliteQueue implements IngestionQueue {
     return this.guard(() => this.sql.deadLetters.all(this.name, limit));
   }
 
+  async countDeadLetters(): Promise<number> {
+    return this.guard(() => this.sql.countDeadLetters.get(this.name)) ?? 0;
+  }
+
   /** Deletes this queue's entries, dedupe ids and dead letters; other queues in the file are untouched. */
   async clear(): Promise<void> {
     this.guard(() => this.tx.clear.immediate());

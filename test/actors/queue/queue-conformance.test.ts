@@ -219,9 +219,11 @@ for (const backend of queueBackends) {
       }
       const [last] = await h.queue.claim({ max: 1, waitMs: 0 });
       expect(last.attempts).toBe(2);
+      expect(await h.queue.countDeadLetters()).toBe(0);
       expect(await h.queue.retry(last, 'parser exploded')).toBe('dead');
       const dead = await h.queue.deadLetters();
       expect(dead).toHaveLength(1);
+      expect(await h.queue.countDeadLetters()).toBe(1);
       expect(dead[0].reason).toBe('parser exploded');
       expect(JSON.parse(dead[0].entry).path).toBe('poison.md');
       expect((await h.queue.getStats()).size).toBe(0);
