@@ -11,8 +11,8 @@ import type { PollsInFlight } from './polls-in-flight.ts';
 export interface PollDeps {
   sources: Map<string, { source: DocumentSource; batchSize: number }>;
   cursors: CursorStore;
-  /** What sources remember per document (Notion, Confluence); without it they start each poll from nothing. */
-  states?: DocumentStateStore;
+  /** What sources remember per document (hashes, versions, paths): every kind reads it, so it is not optional. */
+  states: DocumentStateStore;
   queue: IngestionQueue;
   now?: () => number;
   /** Where running polls are tracked, for a graceful stop that waits for them. */
@@ -45,7 +45,7 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
   const entry = deps.sources.get(input.name);
   if (!entry) throw new Error(`no source registered for connector ${input.name}`);
   const cursor = await deps.cursors.get(input.name);
-  const documents = await deps.states?.load(input.name);
+  const documents = await deps.states.load(input.name);
   signal.throwIfAborted();
   const { events, nextCursor, documents: changed } = await entry.source.poll({
     cursor,
@@ -61,7 +61,7 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
     queued += (await deps.queue.enqueue(events.slice(i, i + entry.batchSize))).queued;
   }
   // The per-document state before the cursor: a crash between the two re-reads the same delta, which the state then skips.
-  if (changed && deps.states && !isEmptyChange(changed)) {
+  if (changed && !isEmptyChange(changed)) {
     signal.throwIfAborted();
     await deps.states.apply(input.name, changed);
   }

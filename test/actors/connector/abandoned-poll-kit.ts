@@ -2,6 +2,7 @@ import { createActor } from 'xstate';
 import type { BreakerActor } from '../../../src/actors/breaker/call-through-breaker.ts';
 import { runPoll } from '../../../src/actors/connector/create-poll-logic.ts';
 import type { CursorStore } from '../../../src/actors/cursor/cursor-store.ts';
+import { MemoryDocumentStateStore } from '../../../src/actors/cursor/memory-document-state-store.ts';
 import type { IngestionQueue } from '../../../src/actors/queue/ingestion-queue.ts';
 import type { DocumentSource } from '../../../src/actors/sources/document-source.ts';
 import { circuitBreakerMachine } from '../../../src/machines/circuit-breaker.machine.ts';
@@ -59,7 +60,7 @@ export function abandonablePoll(name: string, source: DocumentSource, options: {
   const queue = recordingQueue();
   const cursors = recordingCursors();
   const controller = new AbortController();
-  const deps = { sources: new Map([[name, { source, batchSize: options.batchSize ?? 100 }]]), cursors: cursors.cursors, queue: queue.queue };
+  const deps = { sources: new Map([[name, { source, batchSize: options.batchSize ?? 100 }]]), cursors: cursors.cursors, states: new MemoryDocumentStateStore(), queue: queue.queue };
   return {
     breaker,
     queue,
