@@ -2,6 +2,7 @@ import type { CursorStore } from '../cursor/cursor-store.ts';
 import type { DocumentStateStore } from '../cursor/document-state-store.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
+import type { DocumentCatalog } from '../stores/document-catalog.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
 import type { DeliveryLog } from '../webhooks/delivery-log.ts';
@@ -14,6 +15,8 @@ export interface Backends {
   /** What sources remember per document (hash, version, parent), beside the cursors. */
   sourceStates: DocumentStateStore;
   graph: GraphStore;
+  /** Reads of the graph beyond `GraphStore` (children, look-up by url, counts per source), for the MCP tools; absent, those answers are null. */
+  catalog?: DocumentCatalog;
   vector: VectorStore;
   embedder: Embedder;
   /** Webhook delivery ids already handled. */

@@ -8,12 +8,14 @@ import { SqliteCursorStore } from '../cursor/sqlite-cursor-store.ts';
 import { openDocumentStateStore } from '../cursor/open-document-state-store.ts';
 import { createEmbedder } from '../embed/create-embedder.ts';
 import type { Embedder } from '../embed/embedder.ts';
+import type { DocumentCatalog } from '../stores/document-catalog.ts';
 import type { GraphStore } from '../stores/graph-store.ts';
 import type { VectorStore } from '../stores/vector-store.ts';
 import type { QueueOptions } from '../queue/ingestion-queue.ts';
 import { migrateLegacyQueueLayout } from '../queue/redis-legacy-layout.ts';
 import { RedisQueue } from '../queue/redis-queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
+import { SqliteDocumentCatalog } from '../stores/sqlite-document-catalog.ts';
 import { SqliteGraphStore } from '../stores/sqlite-graph-store.ts';
 import { SqliteVectorStore } from '../stores/sqlite-vector-store.ts';
 import { isStoreUnavailableError } from '../stores/store-errors.ts';
@@ -71,7 +73,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
   const deliveries = redis ? new RedisDeliveryLog(redis, `{${config.queue.name}}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
   const closers: (() => Promise<void>)[] = [];
-  const graph = await openGraphStore(config, db, closers);
+  const { graph, catalog } = await openGraphStore(config, db, closers);
   const vector = await openVectorStore(config, db);
   const embedder: Embedder = await createEmbedder(config.embedder);
   await initWithRetry(() => graph.init(), 'graph', logger);
@@ -81,6 +83,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
     cursors,
     sourceStates,
     graph,
+    catalog,
     vector,
     embedder,
     deliveries,
@@ -95,16 +98,25 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
 }
 
 // The production clients load only when configured: the embedded default stays small (bench: idle RSS).
-async function openGraphStore(config: InletConfig, db: Database.Database, closers: (() => Promise<void>)[]): Promise<GraphStore> {
-  if (config.stores.graph !== 'neo4j') return new SqliteGraphStore(db);
-  const [{ default: neo4j }, { Neo4jGraphStore }] = await Promise.all([import('neo4j-driver'), import('../stores/neo4j-graph-store.ts')]);
+async function openGraphStore(
+  config: InletConfig,
+  db: Database.Database,
+  closers: (() => Promise<void>)[],
+): Promise<{ graph: GraphStore; catalog: DocumentCatalog }> {
+  if (config.stores.graph !== 'neo4j') return { graph: new SqliteGraphStore(db), catalog: new SqliteDocumentCatalog(db) };
+  const [{ default: neo4j }, { Neo4jGraphStore }, { Neo4jDocumentCatalog }] = await Promise.all([
+    import('neo4j-driver'),
+    import('../stores/neo4j-graph-store.ts'),
+    import('../stores/neo4j-document-catalog.ts'),
+  ]);
   const { uri, user, password, database } = config.stores.neo4j;
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
   closers.push(() => driver.close());
-  return new Neo4jGraphStore(driver, {
+  const graph = new Neo4jGraphStore(driver, {
     database: database || undefined,
     sourceKind: (source) => config.connectors[source]?.kind ?? source,
   });
+  return { graph, catalog: new Neo4jDocumentCatalog(driver, database || undefined) };
 }
 
 async function openVectorStore(config: InletConfig, db: Database.Database): Promise<VectorStore> {
