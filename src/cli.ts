@@ -32,6 +32,11 @@ async function main(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number |
   // Loaded only for the long-lived commands: the operations above stay quick to start.
   const { loadConfig } = await import('./config/load-config.ts');
   const config = loadConfig(file, env);
+  if (name === 'mcp') {
+    const { runMcp } = await import('./commands/mcp.ts');
+    await runMcp({ config });
+    return RUNNING;
+  }
   const { serve } = await import('./commands/serve.ts');
   await serve({ config, configFile: file, flags: line, env, role: name === 'worker' ? 'worker' : 'serve' });
   return RUNNING;

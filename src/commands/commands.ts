@@ -15,6 +15,7 @@ const connector = (suffix: string) => (args: string[]) => `/connectors/${encodeU
 /** Every command, in the order `inlet --help` lists them. The first is the default. */
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'serve', args: '', summary: 'run connectors, workers and the HTTP API (the default)' },
+  { name: 'mcp', args: '', summary: 'serve MCP on stdin/stdout for an AI assistant, running the connectors and workers too (logs on stderr)' },
   { name: 'worker', args: '', summary: 'run workers only, draining the shared queue (scale out next to one serve process)' },
   { name: 'health', args: '', summary: 'print the health report', http: { method: 'GET', path: () => '/webhooks/health' } },
   { name: 'queue stats', args: '', summary: 'print the queue size, usage and backpressure', http: { method: 'GET', path: () => '/queue/stats' } },

@@ -1,0 +1,23 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerGetDocumentTool } from './get-document-tool.ts';
+import { registerListSourcesTool } from './list-sources-tool.ts';
+import type { McpDeps } from './mcp-deps.ts';
+import { registerRelatedDocumentsTool } from './related-documents-tool.ts';
+import { registerSearchDocsTool } from './search-docs-tool.ts';
+
+/** What the server tells a client about itself at initialisation. */
+const INSTRUCTIONS = `inlet keeps documentation from local folders, git, GitHub, Notion and Confluence ingested within seconds of a change.
+Search it with search_docs, read a document with get_document, follow its links with related_documents, and check each source's freshness with list_sources.`;
+
+/**
+ * One MCP server over inlet's stores: read-only tools. A server serves one client connection, so stdio makes one and
+ * the Streamable HTTP route one per session; all of them share `deps`.
+ */
+export function createMcpServer(deps: McpDeps, version: string): McpServer {
+  const server = new McpServer({ name: 'inlet', title: 'inlet documentation', version }, { instructions: INSTRUCTIONS, capabilities: { tools: {} } });
+  registerSearchDocsTool(server, deps);
+  registerGetDocumentTool(server, deps);
+  registerRelatedDocumentsTool(server, deps);
+  registerListSourcesTool(server, deps);
+  return server;
+}
