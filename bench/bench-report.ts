@@ -21,6 +21,8 @@ export interface BenchReport {
   webhooks: Record<string, unknown>;
   /** Sources at scale (issue 12): a fake Confluence of 100,000 pages. */
   sources?: Record<string, unknown>;
+  /** Retrieval quality and latency of search, hybrid against vector-only (issue 15 part 0). */
+  search?: Record<string, unknown>;
   targets: Record<string, TargetVerdict>;
   /** One line per benchmark that failed or ran out of time. */
   errors: string[];

@@ -18,6 +18,7 @@ import { benchNeo4jWorker } from './neo4j-worker-bench.ts';
 import { benchPipelineCeiling } from './pipeline-ceiling.ts';
 import { measureRedisCeiling } from './redis-ceiling.ts';
 import { type PrivateRedis, startRedisServer } from './redis-server.ts';
+import { benchSearchQuality } from './search-quality.ts';
 import { benchSources } from './sources-bench.ts';
 import { benchWebhooks, type WebhookShape } from './webhook-bench.ts';
 import { benchWorker } from './worker-bench.ts';
@@ -50,8 +51,10 @@ const WEBHOOK_SHAPE: WebhookShape = {
 /** Pages of the fake Confluence site of the sources benchmark (issue 12 part 4), and its budget (the backfill takes ~25 s here). */
 const SOURCES_PAGES = 100_000;
 const SOURCES_BUDGET_MS = 240_000;
+/** The search-quality bench ingests ~400 files (~15 s here) and runs ~500 queries in each of three modes. */
+const SEARCH_BUDGET_MS = 240_000;
 
-const TARGETS = { sourcesIdlePollBytes: 1024, queueVsBullmq: 2, idleRssMb: 150, idleRssCompiledMb: 90, cliOperationMs: 500, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
+const TARGETS = { searchExactRecallAt5: 0.95, searchP50Ms: 50, sourcesIdlePollBytes: 1024, queueVsBullmq: 2, idleRssMb: 150, idleRssCompiledMb: 90, cliOperationMs: 500, workerDocsPerS: 500, webhooksVsBare: 0.7, webhooksP99Ms: 25 };
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null);
@@ -82,6 +85,7 @@ async function main(): Promise<number> {
   const cli: Record<string, unknown> = {};
   const worker: Record<string, unknown> = { docs: WORKER_DOCS, queue_backend: 'sqlite' };
   const sources: Record<string, unknown> = { pages: SOURCES_PAGES };
+  const search: Record<string, unknown> = {};
   const webhooks: Record<string, unknown> = {
     concurrency: WEBHOOK_SHAPE.concurrency,
     requests_per_phase: WEBHOOK_SHAPE.requestsPerPhase,
@@ -161,6 +165,22 @@ async function main(): Promise<number> {
       rss_definition: 'RSS of the bench process after two GCs, holding the state; the fake site lives in the same process (rss_mb_before_source is with the site loaded, before the source ran)',
     });
   }, SOURCES_BUDGET_MS);
+
+  // Hybrid (the search shipped) against vector-only and text-only on the same stores and queries (issue 15 part 0).
+  await step('search: README.md and docs/*.md of node_modules, hybrid against vector-only (exact identifiers, headings as questions)', async (deadline) => {
+    const r = await benchSearchQuality(deadline);
+    Object.assign(search, {
+      docs: r.docs,
+      chunks: r.chunks,
+      exact_queries: r.exact_queries,
+      heading_queries: r.heading_queries,
+      ingest_seconds: r.ingest_seconds,
+      ...r.hybrid,
+      vector_only: r.vector,
+      text_only: r.text,
+      definition: 'recall at 5: the query\'s document among the documents of the top 5 chunks; p50 over all queries, embedding and graph neighbours included',
+    });
+  }, SEARCH_BUDGET_MS);
 
   let redis: PrivateRedis | undefined;
   try {
@@ -312,15 +332,18 @@ async function main(): Promise<number> {
     webhooks_vs_bare: verdict(`inlet 202/s >= ${TARGETS.webhooksVsBare} x bare Koa`, num(webhooks.ratio_vs_bare), (v) => v >= TARGETS.webhooksVsBare),
     webhooks_p99: verdict(`p99 < ${TARGETS.webhooksP99Ms} ms at half of inlet's rate`, num(webhooks.p99_ms), (v) => v < TARGETS.webhooksP99Ms),
     webhooks_lost: verdict('lost = 0', num(webhooks.lost), (v) => v === 0),
+    search_exact_recall_at_5: verdict(`hybrid exact recall@5 >= ${TARGETS.searchExactRecallAt5}`, num(search.exact_recall_at_5), (v) => v >= TARGETS.searchExactRecallAt5),
+    search_p50_ms: verdict(`hybrid search p50 < ${TARGETS.searchP50Ms} ms`, num(search.p50_ms), (v) => v < TARGETS.searchP50Ms),
     sources_idle_poll_bytes: verdict(`idle poll writes < ${TARGETS.sourcesIdlePollBytes} bytes`, num(sources.idle_poll_bytes_written), (v) => v < TARGETS.sourcesIdlePollBytes),
   };
   machine.load_avg_at_end = loadavg().map((l) => round(l, 2));
-  const report: BenchReport = { machine, queue, memory, cli, worker, webhooks, sources, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
+  const report: BenchReport = { machine, queue, memory, cli, worker, webhooks, sources, search, targets, errors, total_seconds: round((performance.now() - started) / 1000) };
 
   const yes = (t: TargetVerdict) => (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO');
   const x = (value: unknown) => (typeof value === 'number' ? `${fmt(value, 2)}x` : '-');
   const cpu = (prefix: string) => `${fmt(num(queue[`${prefix}_node_cpu_pct`]))}/${fmt(num(queue[`${prefix}_redis_cpu_pct`]))}`;
   const pct = (value: unknown) => (typeof value === 'number' ? `${fmt(value)}%` : '-');
+  const vectorOnly = (search.vector_only ?? {}) as Record<string, unknown>;
   const rows: TableRow[] = [
     { benchmark: 'queue', figure: 'inlet RedisQueue events/s', value: fmt(num(queue.events_per_s)), against: `BullMQ ${fmt(num(queue.bullmq_events_per_s))} events/s`, ratio: x(queue.ratio_vs_bullmq), target: '>= 2x', met: yes(targets.queue_vs_bullmq) },
     { benchmark: '', figure: '', value: '', against: `LMOVE loop ${fmt(num(queue.redis_lmove_loop_events_per_s))} events/s`, ratio: pct(queue.pct_of_lmove_loop), target: '', met: '' },
@@ -351,6 +374,9 @@ async function main(): Promise<number> {
     { benchmark: '', figure: 'bytes written by an idle poll', value: fmt(num(sources.idle_poll_bytes_written)), against: `${fmt(num(sources.idle_poll_requests))} request(s)`, ratio: '', target: '< 1 KB', met: yes(targets.sources_idle_poll_bytes) },
     { benchmark: '', figure: 'poll with 10 changed pages: requests / writes', value: `${fmt(num(sources.delta_requests_10_changed))} / ${fmt(num(sources.delta_writes_10_changed))}`, against: `${fmt(num(sources.delta_bytes_written_10_changed))} bytes written`, ratio: '', target: 'O(10)', met: '' },
     { benchmark: '', figure: 'RSS holding the state (MB)', value: fmt(num(sources.rss_mb_100k), 1), against: `before the source ran ${fmt(num(sources.rss_mb_before_source), 1)} (fake site in-process)`, ratio: '', target: '', met: '' },
+    { benchmark: 'search', figure: `exact identifier recall@5, hybrid (${fmt(num(search.exact_queries))} queries)`, value: fmt(num(search.exact_recall_at_5), 3), against: `vector-only ${fmt(num(vectorOnly.exact_recall_at_5), 3)}`, ratio: '', target: `>= ${TARGETS.searchExactRecallAt5}`, met: yes(targets.search_exact_recall_at_5) },
+    { benchmark: '', figure: `heading-as-question recall@5, hybrid (${fmt(num(search.heading_queries))} queries)`, value: fmt(num(search.heading_recall_at_5), 3), against: `vector-only ${fmt(num(vectorOnly.heading_recall_at_5), 3)}`, ratio: '', target: 'report', met: '' },
+    { benchmark: '', figure: `search p50 ms, hybrid (${fmt(num(search.docs))} docs, ${fmt(num(search.chunks))} chunks)`, value: fmt(num(search.p50_ms), 1), against: `vector-only ${fmt(num(vectorOnly.p50_ms), 1)} ms`, ratio: '', target: `< ${TARGETS.searchP50Ms} ms`, met: yes(targets.search_p50_ms) },
   ];
   console.log('');
   printTable(rows);
