@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/actors/log/logger.ts';
 import { connectorSchema } from '../../src/config/schema.ts';
 import { createApp } from '../../src/http/create-app.ts';
+import { prometheusSkipReason } from '../support/promtool.ts';
 import { eventually, startTempService, type TempService } from '../support/temp-service.ts';
 
 /** One series of a scrape. */
@@ -194,8 +195,7 @@ describe('GET /metrics', () => {
     await scrape(url, 'metrics-admin-token');
   });
 
-  const promtool = spawnSync('which', ['promtool']).status === 0;
-  it.skipIf(!promtool)('passes promtool check metrics, but for the names prom-client gives Node default metrics', async () => {
+  it.skipIf(prometheusSkipReason('promtool', 'promtool check metrics') !== undefined)('passes promtool check metrics, but for the names prom-client gives Node default metrics', async () => {
     service = await startTempService();
     const { text } = await scrape(service.url);
     const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
