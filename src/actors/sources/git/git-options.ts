@@ -1,17 +1,14 @@
 import { join, resolve } from 'node:path';
-import { createOptionsOf } from '../connector-options.ts';
+import { type CamelCasedPick, createOptionsOf } from '../connector-options.ts';
 import { type RepositoryOptions, repositoryOptionsOf } from '../repository/index.ts';
-import { gitMetadataSchema } from './git-metadata.ts';
+import { type GitMetadata, gitMetadataSchema } from './git-metadata.ts';
 
-/** A Git connector's settings, from `connectors.<name>.metadata`. */
-export interface GitOptions extends RepositoryOptions {
-  /** The remote (`metadata.url`). */
-  url: string;
-  /** Longest one git command may run, in ms (`metadata.timeout_seconds`, default 120 s). */
-  timeoutMs: number;
-  /** Absolute folder of the local bare clone (`metadata.clone_dir`, default `.inlet/git/<name>`). */
-  cloneDir: string;
-}
+/** A Git connector's settings, from `connectors.<name>.metadata` (`gitMetadataSchema` documents `url` and `clone_dir`). */
+export type GitOptions = RepositoryOptions &
+  CamelCasedPick<GitMetadata, 'url' | 'clone_dir'> & {
+    /** `metadata.timeout_seconds`, in ms. */
+    timeoutMs: number;
+  };
 
 /** The Git connector's options from its section (metadata checked by `gitMetadataSchema`); throws a `ConfigError` naming a bad key. */
 export const gitOptionsOf = createOptionsOf(
@@ -21,6 +18,7 @@ export const gitOptionsOf = createOptionsOf(
     // A local path is made absolute: git runs inside the clone, where a relative one would mean something else.
     url: isLocalPath(m.url) ? resolve(m.url) : m.url,
     timeoutMs: m.timeout_seconds * 1000,
+    // Absolute for the same reason; the default names the connector, which the schema does not know.
     cloneDir: resolve(m.clone_dir === '' ? join('.inlet', 'git', name) : m.clone_dir),
   }),
 );

@@ -1,17 +1,16 @@
-import { createOptionsOf } from '../connector-options.ts';
+import { type CamelCasedFilled, camelCasedPick, type CamelCasedPick, createOptionsOf } from '../connector-options.ts';
 import { httpSourceOptionsOf, type HttpSourceOptions } from '../http/http-source-options.ts';
 import { type RepositoryOptions, repositoryOptionsOf } from '../repository/index.ts';
-import { githubMetadataSchema } from './github-metadata.ts';
+import { type GithubMetadata, githubMetadataSchema } from './github-metadata.ts';
+
+/** The metadata keys GitHub's options take as they are, camelCased (`githubMetadataSchema` documents each). */
+const AS_GIVEN = ['owner', 'repo', 'api_url'] as const;
 
 /** A GitHub connector's settings, from `connectors.<name>.metadata` and its token (GITHUB_TOKEN; empty means anonymous, 60 requests per hour). */
-export interface GithubOptions extends RepositoryOptions, HttpSourceOptions {
-  owner: string;
-  repo: string;
-  /** REST API root (`metadata.api_url`): `https://api.github.com`, or `https://<host>/api/v3` for Enterprise Server. */
-  apiUrl: string;
-  /** Requests kept in hand: below this remaining budget the connector waits for the reset (`metadata.rate_limit_reserve`, default 100; 5 without a token). */
-  rateLimitReserve: number;
-}
+export type GithubOptions = RepositoryOptions &
+  HttpSourceOptions &
+  CamelCasedPick<GithubMetadata, (typeof AS_GIVEN)[number]> &
+  CamelCasedFilled<GithubMetadata, 'rate_limit_reserve'>;
 
 /** The GitHub connector's options from its section (metadata checked by `githubMetadataSchema`); throws a `ConfigError` naming a bad key. */
 export const githubOptionsOf = createOptionsOf(
@@ -19,9 +18,8 @@ export const githubOptionsOf = createOptionsOf(
   (m, { token }): GithubOptions => ({
     ...repositoryOptionsOf(m),
     ...httpSourceOptionsOf(m, token),
-    owner: m.owner,
-    repo: m.repo,
-    apiUrl: m.api_url,
+    ...camelCasedPick(m, AS_GIVEN),
+    // The default depends on the token (anonymous callers get 60 requests an hour, not 5,000), so the schema leaves it unset.
     rateLimitReserve: m.rate_limit_reserve ?? (token ? 100 : 5),
   }),
 );
