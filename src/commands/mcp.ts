@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createLogger } from '../actors/log/logger.ts';
 import { createSecretScrubber } from '../actors/log/secret-scrubber.ts';
-import { createMcpServer, mcpDepsOf } from '../actors/mcp/index.ts';
+import { createMcpServer, inletVersion, mcpDepsOf } from '../actors/mcp/index.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { secretsOf } from '../config/load-config.ts';
 import type { InletConfig } from '../config/schema.ts';
@@ -10,11 +9,6 @@ import type { InletConfig } from '../config/schema.ts';
 /** What `inlet mcp` runs with. */
 export interface McpCommandOptions {
   config: InletConfig;
-}
-
-/** inlet's version, as MCP clients see it in the server's initialisation answer. */
-function inletVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /**

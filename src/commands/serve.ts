@@ -5,6 +5,7 @@ import type { RunningInspector } from '../actors/inspect/start-inspector.ts';
 import { createLogger } from '../actors/log/logger.ts';
 import { createRateLimitedLog } from '../actors/log/rate-limited-log.ts';
 import { createSecretScrubber } from '../actors/log/secret-scrubber.ts';
+import { createMcpServer, inletVersion, mcpDepsOf } from '../actors/mcp/index.ts';
 import { ConnectorManager } from '../actors/system/connector-manager.ts';
 import { redactHealthReport } from '../actors/system/health-report.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -13,6 +14,7 @@ import { resolveRunOptions } from '../config/run-options.ts';
 import type { InletConfig } from '../config/schema.ts';
 import { createApp } from '../http/create-app.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
+import { McpSessions } from '../http/mcp-sessions.ts';
 import { securityWarningOf } from './security-warning.ts';
 
 /** What `serve` runs with. */
@@ -72,7 +74,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   let server: Server | undefined;
   // Refused requests and connections from anonymous clients: counted, one line per cause per minute.
   const refusals = createRateLimitedLog(logger);
+  let mcp: McpSessions | undefined;
   if (role === 'serve') {
+    const search = (query: Parameters<ConnectorManager['search']>[0]) => manager!.search(query);
+    const version = inletVersion();
+    mcp = new McpSessions(() => createMcpServer(mcpDepsOf(manager!, search, logger, scrub), version));
     const app = createApp({
       manager,
       logger,
@@ -83,7 +89,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       secrets,
       refusals,
       allowUnsignedWebhooks: run.allowUnsignedWebhooks,
-      search: (query) => manager!.search(query),
+      search,
+      mcp,
     });
     server = createHttpServer(app.callback(), {
       maxConnections: config.server.max_connections,
@@ -106,6 +113,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     // Stop accepting first, so no webhook is answered 2xx after its connector stopped.
     const closed = server ? new Promise((resolve) => server!.close(resolve)) : Promise.resolve();
     server?.closeIdleConnections();
+    // MCP notification streams never end by themselves: they would hold server.close() open.
+    await mcp?.closeAll();
     await manager!.stop();
     await closed;
     redis?.disconnect();

@@ -12,6 +12,9 @@ import { createConfluenceWebhookRoute } from './confluence-webhook-route.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { createGithubWebhookRoute } from './github-webhook-route.ts';
 import { HttpError } from './http-error.ts';
+import { createMcpOriginCheck } from './mcp-origin-check.ts';
+import { createMcpRoute } from './mcp-route.ts';
+import type { McpSessions } from './mcp-sessions.ts';
 import { createMetricsRoute } from './metrics-route.ts';
 import { createNotionWebhookRoute } from './notion-webhook-route.ts';
 import { createSearchRoute } from './search-route.ts';
@@ -40,6 +43,8 @@ export interface AppDeps {
   allowUnsignedWebhooks?: boolean;
   /** Search over the stores (`searchDocuments` bound to the backends); absent, GET /search answers 503. */
   search?: SearchFn;
+  /** The MCP sessions `/mcp` serves (Streamable HTTP, issue 15); absent, there is no `/mcp`. The caller closes them at shutdown. */
+  mcp?: McpSessions;
 }
 
 /**
@@ -106,6 +111,14 @@ export function createApp(deps: AppDeps): Koa {
   router.delete('/connectors/:name/webhook-verification', admin, verificationToken.forget);
 
   router.get('/search', reader, createSearchRoute(search));
+
+  if (deps.mcp) {
+    // A reader route that also refuses other sites' pages, token or not (DNS rebinding; the MCP transport spec).
+    const mcp = [createMcpOriginCheck(deps.bindHost), reader, createMcpRoute(deps.mcp)];
+    router.post('/mcp', ...mcp);
+    router.get('/mcp', ...mcp);
+    router.delete('/mcp', ...mcp);
+  }
 
   router.get('/metrics', reader, createMetricsRoute(metrics));
 

@@ -3,3 +3,4 @@ export type { McpDeps } from './mcp-deps.ts';
 export { mcpDepsOf } from './mcp-deps-of.ts';
 export { MAX_SEARCH_K } from './search-docs-tool.ts';
 export { MAX_RELATED_DEPTH } from './related-documents-tool.ts';
+export { inletVersion } from './inlet-version.ts';
