@@ -26,6 +26,7 @@ export function createMcpRoute(sessions: McpSessions): Middleware {
     }
     ctx.respond = false;
     const stream = ctx.method === 'GET';
+    if (stream && sessionId) sessions.streamOpened(sessionId);
     ctx.res.once('close', () => {
       const id = transport.sessionId;
       if (id !== undefined) sessions.settled(id, stream);

@@ -11,6 +11,8 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   timer?: NodeJS.Timeout;
+  /** Notification streams (GET) open now: while one is, the session is in use and never idles out. */
+  streams: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export class McpSessions {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server });
+        this.sessions.set(id, { transport, server, streams: 0 });
       },
     });
     transport.onclose = () => {
@@ -59,11 +61,19 @@ export class McpSessions {
     return transport;
   }
 
+  /** A notification stream (GET) of the session opened. */
+  streamOpened(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.streams++;
+  }
+
   /** A request of the session ended: `stream` when it was its notification stream (GET), which means the client left. */
   settled(sessionId: string, stream: boolean): void {
     const session = this.sessions.get(sessionId);
     if (!session) return;
     clearTimeout(session.timer);
+    if (stream) session.streams = Math.max(0, session.streams - 1);
+    else if (session.streams > 0) return;
     session.timer = setTimeout(() => void session.transport.close(), stream ? this.timing.graceMs : this.timing.idleMs);
     session.timer.unref();
   }
