@@ -23,7 +23,10 @@ export interface PollDeps {
  * The connector machine's `poll` actor: asks the source for changes since the saved cursor (every source call
  * through the connector's breaker), enqueues them in batches of `batch_size`, and saves the new cursor only once
  * every batch is in the queue. If the queue refuses or is unreachable, the cursor stays and the next poll finds
- * the same changes again; the batches already queued are dropped as duplicates by their ids.
+ * the same changes again; the batches already queued are dropped as duplicates by their ids. A failed enqueue may
+ * have landed all the same (Redis runs a command the client gave up on once it wakes), and the next poll may start
+ * from a newer head that no longer names what it put in the stores: the source's pending marks, written before the
+ * first enqueue, tell that poll which documents to check.
  *
  * xstate aborts the actor's `signal` when the connector leaves `polling` (STOP, backpressure, breaker opened): the
  * poll then makes no further source call, enqueues nothing more and saves no cursor (issue 11).
@@ -47,13 +50,18 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
   const cursor = await deps.cursors.get(input.name);
   const documents = await deps.states.load(input.name);
   signal.throwIfAborted();
-  const { events, nextCursor, documents: changed } = await entry.source.poll({
+  const { events, nextCursor, documents: changed, pending } = await entry.source.poll({
     cursor,
     documents,
     webhooks: input.webhooks,
     signal,
     guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now, signal),
   });
+  // Before any enqueue: a failed one may have landed all the same, and the next poll then needs the marks to find it out.
+  if (events.length > 0 && pending && !isEmptyChange(pending)) {
+    signal.throwIfAborted();
+    await deps.states.apply(input.name, pending);
+  }
   let queued = 0;
   for (let i = 0; i < events.length; i += entry.batchSize) {
     // Checked right before each enqueue and before the cursor write: an abandoned poll leaves no trace after its abort.

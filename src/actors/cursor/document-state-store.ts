@@ -18,7 +18,7 @@ export function isEmptyChange(changes: DocumentStateChanges): boolean {
 export interface DocumentStateStore {
   /** Every entry held for `connector` (empty before its first poll). */
   load(connector: string): Promise<ReadonlyMap<string, string>>;
-  /** Writes the changed entries and deletes the forgotten ones; called after the events they cover are enqueued. */
+  /** Writes the changed entries and deletes the forgotten ones; called after the events they cover are enqueued (and for a source's pending marks, before). */
   apply(connector: string, changes: DocumentStateChanges): Promise<void>;
   /** Forgets every entry of `connector`. */
   clear(connector: string): Promise<void>;

@@ -35,6 +35,12 @@ export interface PollResult {
   nextCursor: unknown;
   /** The per-document entries this poll changed, saved before the cursor once the events are enqueued. */
   documents?: DocumentStateChanges;
+  /**
+   * Entries saved before the first event is enqueued: a mark on every document the events touch. An enqueue reported
+   * as failed may still have landed (a command that timed out on the client and that Redis ran once it woke, a crash
+   * right after it), and the next poll must know which documents that may have put in the stores, or changed there.
+   */
+  pending?: DocumentStateChanges;
 }
 
 /** A source of documents (local folder, GitHub, Notion, Confluence), one instance per connector. */

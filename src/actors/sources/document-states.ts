@@ -7,6 +7,7 @@ import type { DocumentStateChanges } from '../cursor/document-state-store.ts';
  */
 export class DocumentStates {
   private readonly changed = new Map<string, string | undefined>();
+  private readonly marked = new Set<string>();
 
   constructor(private readonly held: ReadonlyMap<string, string> = new Map()) {}
 
@@ -29,12 +30,31 @@ export class DocumentStates {
     for (const [id, value] of this.changed) if (value !== undefined) yield id;
   }
 
+  /**
+   * The write that sets `ids` to `mark` before this poll's events are enqueued (`PollResult.pending`). `changes()` then
+   * replaces each mark with the entry the poll ends with, or deletes it, even where that entry did not change.
+   */
+  mark(ids: Iterable<string>, mark: string): DocumentStateChanges {
+    const changes: DocumentStateChanges = { set: {}, delete: [] };
+    for (const id of ids) {
+      this.marked.add(id);
+      changes.set[id] = mark;
+    }
+    return changes;
+  }
+
   /** What this poll changed, for the store. */
   changes(): DocumentStateChanges {
     const changes: DocumentStateChanges = { set: {}, delete: [] };
     for (const [id, value] of this.changed) {
       if (value !== undefined) changes.set[id] = value;
-      else if (this.held.has(id)) changes.delete.push(id);
+      else if (this.held.has(id) || this.marked.has(id)) changes.delete.push(id);
+    }
+    for (const id of this.marked) {
+      if (this.changed.has(id)) continue;
+      const value = this.held.get(id);
+      if (value !== undefined) changes.set[id] = value;
+      else changes.delete.push(id);
     }
     return changes;
   }

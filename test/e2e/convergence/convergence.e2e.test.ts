@@ -21,5 +21,20 @@ convergenceSuite({
       { op: 'localRename', from: 1, to: 2 },
       { op: 'wait', ms: 1500 },
     ],
+    // The GitHub backfill's enqueue timed out during DEBUG SLEEP but Redis ran it on waking; the retry, from no cursor and
+    // an empty state at the newer head, never deleted doc-0 (fixed: pending marks in the state before the enqueue).
+    'a GitHub rename while Redis sleeps through the backfill': [
+      { op: 'pauseRedis', seconds: 3 },
+      { op: 'wait', ms: 303 },
+      { op: 'githubRename', from: 0, to: 1, webhook: 'deliver' },
+      { op: 'deliverDeferred' },
+    ],
+    // The same timed-out but landed backfill enqueue, with renames and a push past it: doc-0 stayed in both stores.
+    'GitHub renames and a push while Redis sleeps through the backfill': [
+      { op: 'pauseRedis', seconds: 3 },
+      { op: 'githubRename', from: 1, to: 0, webhook: 'deliver' },
+      { op: 'githubRename', from: 0, to: 2, webhook: 'drop' },
+      { op: 'githubPush', writes: [2, 1], deletes: [], webhook: 'deliver' },
+    ],
   },
 });

@@ -14,6 +14,12 @@ import { isDocumentPath, repositoryDeleteEvent, repositoryUpsertEvent } from '..
 const COMPARE_FILE_CAP = 300;
 
 /**
+ * The per-document entry of a document an unfinished poll enqueued an event for (`PollResult.pending`): it may be in
+ * the stores, with unknown content. No blob sha equals it, so the next poll rewrites the document or deletes it.
+ */
+export const UNSETTLED_BLOB = 'unsettled';
+
+/**
  * A GitHub repository folder as a document source. A poll costs one conditional request while the branch is idle
  * (answered 304, free). When the head moved it diffs the last processed commit with the head (compare API), or,
  * when the compare may be cut short or the old commit is gone (force push), diffs the two trees; then fetches the
@@ -39,8 +45,9 @@ export class GithubSource implements DocumentSource {
     const previous = read?.cursor ?? null;
     // Per-document state: path → blob sha of every document held (at `head`, plus any a tripped guard kept).
     const states = new DocumentStates(documents);
-    // No cursor means a full backfill: state left without it is stale.
-    if (!read) for (const path of [...states.ids()]) states.delete(path);
+    // No cursor means a full backfill: state left without it is stale, except the marks of a backfill that did not
+    // finish, whose events may have reached the stores all the same.
+    if (!read) for (const path of [...states.ids()]) if (states.get(path) !== UNSETTLED_BLOB) states.delete(path);
     for (const [path, sha] of Object.entries(read?.migrated ?? {})) states.set(path, sha);
     const now = this.now();
     const { apiUrl, owner, repo, docsPath, extensions } = this.options;
@@ -51,8 +58,11 @@ export class GithubSource implements DocumentSource {
     const inScope = previous !== null && isSameScope(previous.scope, scope);
     const reconcileDue = inScope && now - Date.parse(previous.lastReconcile) >= this.options.reconcileMs;
     const forced = webhooks.some((w) => (w.payload as { forced?: boolean } | null)?.forced === true);
+    // A poll that did not finish may have enqueued events for commits past the cursor; only the tree shows what of
+    // them to undo, as after a force push. The marks are in the state (see UNSETTLED_BLOB), not in the cursor.
+    const unsettled = [...states.ids()].some((path) => states.get(path) === UNSETTLED_BLOB);
     // A due reconcile asks unconditionally: it needs the head's tree even when the branch did not move.
-    const head = await api.head(branch, inScope && !forced && !reconcileDue ? previous.etag : null);
+    const head = await api.head(branch, inScope && !forced && !reconcileDue && !unsettled ? previous.etag : null);
     // An idle branch changes nothing, except that an older cursor format is written anew (the migration).
     if (head.notModified) return read?.migrated ? { events: [], nextCursor: read.cursor, documents: states.changes() } : { events: [], nextCursor: cursor };
     const next = (lastReconcile = previous?.lastReconcile ?? new Date(now).toISOString()): PollResult['nextCursor'] =>
@@ -71,20 +81,22 @@ export class GithubSource implements DocumentSource {
         ...(judgement.tripped ? [] : judgement.missing.map((p) => this.remove(p, head.sha))),
         ...(await this.upserts(changed.map(([path, b]) => ({ path, sha: b.sha, size: b.size })), branch, head.sha, api)),
       ];
+      const pending = states.mark(events.map((e) => e.path), UNSETTLED_BLOB);
       if (!judgement.tripped) for (const path of judgement.missing) states.delete(path);
       for (const [path, blob] of Object.entries(listed)) states.set(path, blob.sha);
-      return { events, nextCursor: next(new Date(now).toISOString()), documents: states.changes() };
+      return { events, nextCursor: next(new Date(now).toISOString()), documents: states.changes(), pending };
     }
-    if (head.sha === previous.head && !forced) return { events: [], nextCursor: next(), documents: states.changes() };
-    const diff = forced ? null : await this.compare(previous, head.sha, api);
+    if (head.sha === previous.head && !forced && !unsettled) return { events: [], nextCursor: next(), documents: states.changes() };
+    const diff = forced || unsettled ? null : await this.compare(previous, head.sha, api);
     const changes = diff ?? (await this.reconcile(held, head.treeSha, api));
     const events = [
       ...changes.removed.map((path) => this.remove(path, head.sha)),
       ...(await this.upserts(changes.upserted, branch, head.sha, api)),
     ];
+    const pending = states.mark(events.map((e) => e.path), UNSETTLED_BLOB);
     for (const path of changes.removed) states.delete(path);
     for (const file of changes.upserted) states.set(file.path, file.sha);
-    return { events, nextCursor: next(), documents: states.changes() };
+    return { events, nextCursor: next(), documents: states.changes(), pending };
   }
 
   isOutage(error: unknown): boolean {
