@@ -10,17 +10,35 @@ export interface ConnectorIdentity {
   token: string;
 }
 
-/**
- * A kind's options reader: the section's `metadata` checked by the kind's schema (a `ConfigError` naming a bad key;
- * a loaded config has passed it already), then turned into the kind's typed options by `build`.
- */
-export function createOptionsOf<Schema extends z.ZodType, Options>(
-  schema: Schema,
-  build: (metadata: z.output<Schema>, connector: ConnectorIdentity) => Options,
-): (name: string, config: ConnectorConfig) => Options {
-  return (name, config) => build(parseMetadata(schema, name, config.metadata), { name, token: config.token });
+/** A piece of a kind's options made from its validated metadata: a group kinds share (HTTP, delta sync, repository) or its own computed fields. */
+export type OptionsPart<Metadata> = (metadata: Metadata, connector: ConnectorIdentity) => object;
+
+/** How a kind's options are made from its validated metadata. */
+export interface OptionsRecipe<Metadata, Keys extends keyof Metadata & string, Parts extends readonly OptionsPart<Metadata>[]> {
+  /** The keys taken as they are, under their camelCase names (`CamelCasedPick`). */
+  asGiven: readonly Keys[];
+  /** The rest, merged in this order after the keys taken as given: shared groups first, then what only this kind computes. */
+  parts: Parts;
 }
 
+/** The intersection of what a tuple of parts returns. */
+type Joined<Parts> = Parts extends readonly [infer First extends (...args: never[]) => object, ...infer Rest] ? ReturnType<First> & Joined<Rest> : unknown;
+
+/**
+ * A kind's options reader: the section's `metadata` checked by the kind's schema (a `ConfigError` naming a bad key;
+ * a loaded config has passed it already), then turned into the kind's typed options by `recipe`.
+ */
+export function createOptionsOf<
+  Schema extends z.ZodType,
+  Keys extends keyof z.output<Schema> & string,
+  const Parts extends readonly OptionsPart<z.output<Schema>>[],
+>(schema: Schema, recipe: OptionsRecipe<z.output<Schema>, Keys, Parts>): (name: string, config: ConnectorConfig) => CamelCasedPick<z.output<Schema>, Keys> & Joined<Parts> {
+  return (name, config) => {
+    const metadata = parseMetadata(schema, name, config.metadata);
+    const connector = { name, token: config.token };
+    return Object.assign(camelCasedPick(metadata, recipe.asGiven), ...recipe.parts.map((part) => part(metadata, connector)));
+  };
+}
 
 /** A snake_case metadata key as the camelCase option name: `api_url` → `apiUrl`. */
 export type CamelCase<Key extends string> = Key extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Key;
@@ -32,11 +50,8 @@ export type CamelCase<Key extends string> = Key extends `${infer Head}_${infer T
  */
 export type CamelCasedPick<Metadata, Keys extends keyof Metadata & string> = { [Key in Keys as CamelCase<Key>]: Metadata[Key] };
 
-/** Like `CamelCasedPick`, for keys the schema may leave unset and the kind's builder fills in: never undefined. */
-export type CamelCasedFilled<Metadata, Keys extends keyof Metadata & string> = { [Key in Keys as CamelCase<Key>]-?: NonNullable<Metadata[Key]> };
-
 /** The values of `keys` in a kind's validated metadata, under their camelCase names (`CamelCasedPick`). */
-export function camelCasedPick<Metadata extends object, Keys extends keyof Metadata & string>(
+export function camelCasedPick<Metadata, Keys extends keyof Metadata & string>(
   metadata: Metadata,
   keys: readonly Keys[],
 ): CamelCasedPick<Metadata, Keys> {
