@@ -176,13 +176,13 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--variants')) return;
   const docs = shippedDocs(NODE_MODULES);
   const { exact, headings } = corpusQueries(docs);
-  for (const tokenizer of ["unicode61 tokenchars '_.-'", 'trigram']) {
+  for (const tokenizer of ['unicode61 remove_diacritics 2', "unicode61 remove_diacritics 2 tokenchars '_-'", 'trigram']) {
     const r = await benchSearchQuality(deadline, tokenizer);
     console.log(JSON.stringify({ tokenizer, hybrid: r.hybrid, text: r.text }));
   }
   const stores = await ingest(docs, deadline);
   try {
-    const ks = [1, 5, 10, 20, 40, 60, 100, 200];
+    const ks = [2, 5, 10, 20, 40, 60, 100];
     console.log(JSON.stringify({ rrf_k_exact: await sweepRrfK(stores.deps, exact, ks), rrf_k_heading: await sweepRrfK(stores.deps, headings, ks) }));
   } finally {
     stores.close();

@@ -61,7 +61,7 @@ export interface SearchResult {
 /** The search function the HTTP layer is given. */
 export type SearchFn = (query: SearchQuery) => Promise<SearchResult>;
 
-// Each side hands fusion this many candidates at least: a chunk ranked 30th by one side and 5th by the other must be seen by both.
+// Each side hands fusion this many candidates at least, so a chunk one side ranks far down still adds to the other side's rank.
 const MIN_CANDIDATES = 50;
 
 /** A candidate of either side, in the shape the answer is built from. */

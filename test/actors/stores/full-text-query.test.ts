@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { foldTokenEnds } from '../../../src/actors/stores/fold-token-ends.ts';
 import { toFts5Query } from '../../../src/actors/stores/fts5-query.ts';
 import { toLuceneQuery } from '../../../src/actors/stores/lucene-query.ts';
 import { queryTerms } from '../../../src/actors/stores/query-terms.ts';
@@ -24,11 +25,21 @@ describe('queryTerms', () => {
   });
 });
 
+describe('foldTokenEnds', () => {
+  it('drops the dots and dashes ending a word, keeping those inside and before one', () => {
+    expect(foldTokenEnds('Set queue.lease_seconds. Then wait... v1.2.3 and --flag, .env, __init__ or x- y.')).toBe(
+      'Set queue.lease_seconds Then wait v1.2.3 and --flag, .env, __init__ or x y',
+    );
+  });
+});
+
 describe('toFts5Query', () => {
   const db = new Database(':memory:');
-  db.exec(`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = '${DEFAULT_CHUNK_TOKENIZER}')`);
+  db.exec(`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = '${DEFAULT_CHUNK_TOKENIZER.replaceAll("'", "''")}')`);
   const insert = db.prepare('INSERT INTO t (text) VALUES (?)');
-  for (const text of ['Set queue.lease_seconds to 30.', 'The queue leases events.', 'Error ERR_CODE_42 means the lease expired.', 'Pass --flag to skip it.', 'NOT a keyword here']) insert.run(text);
+  const texts = ['Set queue.lease_seconds to 30 seconds.', 'The queue leases events for a lease of seconds.', 'The worker stops with ERR_CODE_42.', 'Pass --flag to skip it.', 'NOT a keyword here'];
+  // Indexed as SqliteChunkTextIndex indexes chunks.
+  for (const text of texts) insert.run(foldTokenEnds(text));
   const match = (q: string) => {
     const expression = toFts5Query(q);
     return expression === null ? [] : (db.prepare('SELECT text FROM t WHERE t MATCH ? ORDER BY rank').pluck().all(expression) as string[]);
@@ -40,10 +51,11 @@ describe('toFts5Query', () => {
     expect(toFts5Query('? -')).toBeNull();
   });
 
-  it('finds an identifier as the exact phrase of its parts', () => {
-    expect(match('queue.lease_seconds')).toEqual(['Set queue.lease_seconds to 30.']);
-    expect(match('ERR_CODE_42')).toEqual(['Error ERR_CODE_42 means the lease expired.']);
-    expect(match('--flag')).toEqual(['Pass --flag to skip it.']);
+  it('finds an identifier as one token, not its parts scattered in prose, also at a sentence’s end', () => {
+    expect(match('queue.lease_seconds')).toEqual([foldTokenEnds(texts[0])]);
+    expect(match('ERR_CODE_42.')).toEqual([foldTokenEnds(texts[2])]);
+    expect(match('--flag')).toEqual([foldTokenEnds(texts[3])]);
+    expect(match('seconds?')).toHaveLength(2);
   });
 
   it('treats operators and syntax in the query as words', () => {
