@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -116,6 +116,19 @@ describe('GET /metrics', () => {
     const after = await scrapeUntil('the event counted', service.url, (s) => (seriesValue(s, 'inlet_connector_events_queued_total', docs) ?? 0) >= 1);
     expect(seriesValue(after, 'inlet_connector_events_received_total', docs)).toBeGreaterThanOrEqual(1);
     expect(seriesValue(after, 'inlet_connector_last_sync_timestamp_seconds', docs)).toBeGreaterThan(Date.now() / 1000 - 60);
+  });
+
+  it('counts polls by outcome: done while the folder reads, outage once it is gone', async () => {
+    // Threshold 3: the poll whose failure opens the breaker is stopped with the connector's polling state, not counted.
+    service = await startTempService({ connector: ['poll_interval_seconds: 1', 'circuit_breaker_failure_threshold: 3', 'circuit_breaker_timeout_seconds: 600'] });
+    const polls = (s: Scrape, outcome: string) => seriesValue(s, 'inlet_connector_polls_total', { ...docs, outcome });
+    const first = await scrapeUntil('a finished poll', service.url, (s) => (polls(s, 'done') ?? 0) >= 1);
+    expect(first.types.get('inlet_connector_polls_total')).toBe('counter');
+    expect(['outage', 'rate_limited', 'auth', 'bad_response', 'queue'].map((outcome) => polls(first, outcome))).toEqual([0, 0, 0, 0, 0]);
+    rmSync(service.docs, { recursive: true, force: true });
+    const failed = await scrapeUntil('the failed poll counted', service.url, (s) => (polls(s, 'outage') ?? 0) >= 1);
+    expect(polls(failed, 'done')).toBeGreaterThanOrEqual(polls(first, 'done') ?? 0);
+    expect(polls(failed, 'bad_response')).toBe(0);
   });
 
   it('shows a breaker forced open as state open 1, with when it opened and the failure counted', async () => {

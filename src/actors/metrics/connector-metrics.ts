@@ -61,6 +61,15 @@ export const connectorMetrics: ReadingMetric[] = [
   },
   {
     type: 'counter',
+    name: 'inlet_connector_polls_total',
+    help:
+      'Finished polls by outcome: done, or the error class (outage, rate_limited, auth, bad_response, queue). Not counted: polls an open breaker refused, and the poll whose failure opened it (stopped as the connector leaves polling; inlet_breaker_failures_total has it).',
+    labelNames: [...labelNames, 'outcome'],
+    samples: ({ health, polls }) =>
+      health.connectors.flatMap((c) => Object.entries(polls.get(c.name) ?? {}).map(([outcome, value]): Sample => ({ labels: { ...labelsOf(c), outcome }, value }))),
+  },
+  {
+    type: 'counter',
     name: 'inlet_connector_restarts_total',
     help: 'Times the supervisor restarted the connector after a crash.',
     labelNames,

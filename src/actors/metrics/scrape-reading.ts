@@ -1,11 +1,14 @@
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { BreakerStats, HealthReport } from '../system/health-report.ts';
+import type { PollCounts } from '../system/poll-outcomes.ts';
 
-/** What one scrape reads from the running service: the health report, each running breaker's stats, the dead letters. */
+/** What one scrape reads from the running service: the health report, breaker stats, poll counts, the dead letters. */
 export interface ScrapeReading {
   health: HealthReport;
   /** Breaker stats by connector name; a connector restarting after a crash has none. */
   breakers: Map<string, BreakerStats>;
+  /** Finished polls by outcome, by connector name. */
+  polls: Map<string, PollCounts>;
   /** Dead letters in the queue; null when the queue did not answer in time (the gauge then has no series). */
   deadLetters: number | null;
 }
@@ -14,6 +17,7 @@ export interface ScrapeReading {
 export interface ScrapeSource {
   health(): Promise<HealthReport>;
   connector(name: string): { circuitBreaker: { getStats(): BreakerStats } } | undefined;
+  pollCounts(name: string): PollCounts;
   readonly queue: Pick<IngestionQueue, 'countDeadLetters'>;
 }
 
@@ -46,7 +50,9 @@ export function createScrapeReading(source: ScrapeSource, timeoutMs = DEAD_LETTE
     const health = await source.health();
     const deadLetters = countDeadLetters(source, timeoutMs);
     const breakers = new Map<string, BreakerStats>();
+    const polls = new Map<string, PollCounts>();
     for (const { name } of health.connectors) {
+      polls.set(name, source.pollCounts(name));
       try {
         const stats = source.connector(name)?.circuitBreaker.getStats();
         if (stats) breakers.set(name, stats);
@@ -54,7 +60,7 @@ export function createScrapeReading(source: ScrapeSource, timeoutMs = DEAD_LETTE
         // Restarting after a crash: its breaker is not running, and health already says `restarting`.
       }
     }
-    return { health, breakers, deadLetters: await deadLetters };
+    return { health, breakers, polls, deadLetters: await deadLetters };
   };
   return () => {
     pending ??= read().finally(() => {

@@ -25,7 +25,7 @@ import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf, Q
 import { whenRedisReady } from './redis-connection.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
-import { PollOutcomes } from './poll-outcomes.ts';
+import { type PollCounts, PollOutcomes } from './poll-outcomes.ts';
 import type { RedisClient } from '../queue/redis-script.ts';
 
 type WorkerDelayArgs = Parameters<Extract<(typeof workerMachine.implementations.delays)[string], (...args: never[]) => unknown>>[0];
@@ -311,6 +311,11 @@ export class ConnectorManager {
       (name) => this.pollOutcomes.of(name),
       this.queueView(),
     );
+  }
+
+  /** A connector's finished polls by outcome (`done` or an error class) since start, for `inlet_connector_polls_total`. */
+  pollCounts(name: string): PollCounts {
+    return this.pollOutcomes.countsOf(name);
   }
 
   /** The root actor, for inspection and tests. */

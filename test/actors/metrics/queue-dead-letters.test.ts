@@ -8,6 +8,7 @@ const health: HealthReport = { status: 'healthy', connectors: [], queue: null, w
 const sourceWith = (count: () => Promise<number>): ScrapeSource => ({
   health: async () => health,
   connector: () => undefined,
+  pollCounts: () => ({ done: 0, outage: 0, rate_limited: 0, auth: 0, bad_response: 0, queue: 0 }),
   queue: { countDeadLetters: count },
 });
 
