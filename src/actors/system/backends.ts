@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../changes/change-feed.ts';
 import type { CursorStore } from '../cursor/cursor-store.ts';
 import type { DocumentStateStore } from '../cursor/document-state-store.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -18,6 +19,8 @@ export interface Backends {
   /** Reads of the graph beyond `GraphStore` (children, look-up by url, counts per source), for the MCP tools; absent, those answers are null. */
   catalog?: DocumentCatalog;
   vector: VectorStore;
+  /** Every upsert and delete both stores committed, in commit order (issue 15); absent, workers record none. */
+  changes?: ChangeFeed;
   embedder: Embedder;
   /** Webhook delivery ids already handled. */
   deliveries: DeliveryLog;

@@ -296,10 +296,10 @@ export class ConnectorManager {
     return searchDocuments(this.backends!, query);
   }
 
-  /** The stores, read only, for callers beyond search (the MCP tools): the graph and its catalog. */
-  async documents(): Promise<Pick<Backends, 'graph' | 'catalog'>> {
+  /** The stores, read only, for callers beyond search (the MCP tools): the graph, its catalog and the change feed. */
+  async documents(): Promise<Pick<Backends, 'graph' | 'catalog' | 'changes'>> {
     await this.start();
-    return { graph: this.backends!.graph, catalog: this.backends!.catalog };
+    return { graph: this.backends!.graph, catalog: this.backends!.catalog, changes: this.backends!.changes };
   }
 
   /** The health report of `GET /webhooks/health`. */
@@ -366,7 +366,7 @@ export class ConnectorManager {
         worker: workerMachine.provide({
           actors: {
             claim: createClaimLogic(queue),
-            processBatch: createProcessBatchLogic(queue, processor, (message, fields, level) => this.logger[level](message, fields)),
+            processBatch: createProcessBatchLogic(queue, processor, (message, fields, level) => this.logger[level](message, fields), this.backends.changes),
           },
           delays: {
             // The machine's own back-off, noted so the log line can say when the worker tries again.

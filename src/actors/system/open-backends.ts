@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { InletConfig } from '../../config/schema.ts';
+import { RedisChangeFeed } from '../changes/redis-change-feed.ts';
+import { SqliteChangeFeed } from '../changes/sqlite-change-feed.ts';
 import { RedisCursorStore } from '../cursor/redis-cursor-store.ts';
 import { SqliteCursorStore } from '../cursor/sqlite-cursor-store.ts';
 import { openDocumentStateStore } from '../cursor/open-document-state-store.ts';
@@ -72,6 +74,8 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
   // The delivery ids of one burst are recorded by one script, so their keys share the queue's hash tag (one Cluster slot).
   const deliveries = redis ? new RedisDeliveryLog(redis, `{${config.queue.name}}:deliveries`, windowMs) : new SqliteDeliveryLog(db, windowMs);
   const webhookSecrets = redis ? new RedisWebhookSecretStore(redis, `${config.queue.name}:webhook-secrets`) : new SqliteWebhookSecretStore(db);
+  // The feed's stream shares the queue's hash tag: one Cluster slot with the queue, beside it in the same Redis.
+  const changes = redis ? new RedisChangeFeed(redis, `{${config.queue.name}}`, () => duplicateForBlocking(redis, logger)) : new SqliteChangeFeed(db);
   const closers: (() => Promise<void>)[] = [];
   const { graph, catalog } = await openGraphStore(config, db, closers);
   const vector = await openVectorStore(config, db);
@@ -85,6 +89,7 @@ export async function openBackends(redis: RedisClient | null, config: InletConfi
     graph,
     catalog,
     vector,
+    changes,
     embedder,
     deliveries,
     webhookSecrets,

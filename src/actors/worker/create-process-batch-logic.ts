@@ -1,5 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { BatchOutcome, ClaimedBatch } from '../../machines/worker.machine.ts';
+import type { ChangeFeed, ChangeRecord } from '../changes/change-feed.ts';
+import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { EventOutcome, EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
 import { whileHoldingLeases } from './hold-leases.ts';
@@ -17,8 +19,11 @@ export type FailureLog = (message: string, fields: Record<string, unknown>, leve
  * Ordering (issue 11): each event is written as the version of its queue sequence, so a store holding a newer change to
  * the document ignores it (a stale event is acknowledged like a written one); several events of one document in the
  * batch collapse to the newest first, and the older ones are acknowledged as superseded.
+ * Change feed (issue 15): the events both stores committed are appended to `changes` before the batch is acknowledged.
+ * If the append fails the batch is released like an outage: its redelivery applies again (an equal version applies,
+ * see document-version.ts) and is appended then, so a committed change reaches the feed at least once.
  */
-export function createProcessBatchLogic(queue: IngestionQueue, processor: EventProcessor, logFailure: FailureLog) {
+export function createProcessBatchLogic(queue: IngestionQueue, processor: EventProcessor, logFailure: FailureLog, changes?: ChangeFeed) {
   return fromPromise<BatchOutcome, ClaimedBatch>(async ({ input }) => {
     const items = input.items as ClaimedEvent[];
     const { newest, superseded } = collapseByDocument(items);
@@ -35,6 +40,7 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
           ),
         (lost) => logFailure('lease lost: the queue may deliver these events again', { event_ids: lost.map((c) => c.event.id) }, 'warn'),
       );
+      if (changes) await changes.append(newest.filter((_, i) => outcomes[i] === null).map((c) => changeOf(c.event)));
     } catch (error) {
       await queue.release(items);
       throw error;
@@ -58,4 +64,8 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
     }
     return outcome;
   });
+}
+
+function changeOf(event: IngestionEvent): ChangeRecord {
+  return { docId: event.docId, source: event.source, kind: event.kind, path: event.path, ...(event.url !== undefined && { url: event.url }) };
 }
