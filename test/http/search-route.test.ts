@@ -114,6 +114,15 @@ describe('GET /search', () => {
     expect(docsOnly.body.results.every((r) => r.document.source === 'docs')).toBe(true);
     const wikiOnly = await get<SearchResult>(`${url}/search?q=deploy&source=wiki`);
     expect(wikiOnly.body.results.map((r) => r.document.id)).toEqual(['wiki:ops.md']);
+    const referenceOnly = await get<SearchResult>(`${url}/search?q=configuration&path_prefix=reference%2F`);
+    expect(referenceOnly.body.results.map((r) => r.document.id)).toEqual(['docs:reference/config.md']);
+  });
+
+  it('finds an exact term by its words and ranks it first (hybrid), saying on which side it ranked', async () => {
+    const url = await serve(await ingested(new HashedEmbedder()));
+    const { body } = await get<SearchResult>(`${url}/search?q=${encodeURIComponent('inlet.yaml')}`);
+    expect(body.results[0].document.id).toBe('docs:reference/config.md');
+    expect(body.results[0].ranks).toEqual({ vector: expect.any(Number), text: 1 });
   });
 
   it('asks the graph once per document, however many of its chunks hit', async () => {
@@ -155,6 +164,7 @@ describe('GET /search', () => {
     ['/search?q=deploy&k=ten', 'BAD_K'],
     ['/search?q=deploy&k=', 'BAD_K'],
     ['/search?q=deploy&source=a&source=b', 'BAD_SOURCE'],
+    ['/search?q=deploy&path_prefix=a&path_prefix=b', 'BAD_PATH_PREFIX'],
   ])('answers %s with 400 %s as JSON', async (path, code) => {
     const url = await serve(await ingested(new HashedEmbedder()));
     const { status, body } = await get<ErrorBody>(`${url}${path}`);

@@ -22,6 +22,8 @@ export interface SearchQuery {
   k?: number;
   /** Only chunks of this source (a connector name). */
   source?: string;
+  /** Only chunks of documents whose path starts with this (`docs/api/`); '' is no filter. */
+  path_prefix?: string;
   /** Default `hybrid`; `vector` is the search before issue 15, kept for comparison (bench/search-quality.ts). */
   mode?: SearchMode;
 }
@@ -63,6 +65,8 @@ export type SearchFn = (query: SearchQuery) => Promise<SearchResult>;
 
 // Each side hands fusion this many candidates at least, so a chunk one side ranks far down still adds to the other side's rank.
 const MIN_CANDIDATES = 50;
+// The vector stores filter by source only: with a path prefix, the vector side reads this many and keeps the matching ones.
+const PATH_FILTERED_CANDIDATES = 500;
 
 /** A candidate of either side, in the shape the answer is built from. */
 interface Candidate {
@@ -85,19 +89,24 @@ interface Candidate {
  * is still on its way out of a vector store without conditional writes (Qdrant) from ever being shown. So fewer than
  * `k` hits may come back. Where both sides found a chunk, the graph's copy is shown (it is the authority).
  */
-export async function searchDocuments({ embedder, vector, graph }: SearchDeps, { q, k = 10, source, mode = 'hybrid' }: SearchQuery): Promise<SearchResult> {
+export async function searchDocuments(
+  { embedder, vector, graph }: SearchDeps,
+  { q, k = 10, source, path_prefix: pathPrefix = '', mode = 'hybrid' }: SearchQuery,
+): Promise<SearchResult> {
   const filter = source === undefined ? {} : { source };
   const candidates = Math.max(k, MIN_CANDIDATES);
+  const vectorK = pathPrefix !== '' ? Math.max(k, PATH_FILTERED_CANDIDATES) : mode === 'vector' ? k : candidates;
   const useText = mode !== 'vector' && graph.searchText !== undefined;
   const useVector = mode !== 'text';
   const [vectorSide, textSide] = await Promise.allSettled([
-    useVector ? embedder.embed([q]).then(([queryVector]) => vector.search(queryVector, mode === 'vector' ? k : candidates, filter)) : [],
-    useText ? graph.searchText!(q, mode === 'text' ? k : candidates, filter) : [],
+    useVector ? embedder.embed([q]).then(([queryVector]) => vector.search(queryVector, vectorK, filter)) : [],
+    useText ? graph.searchText!(q, mode === 'text' ? k : candidates, pathPrefix === '' ? filter : { ...filter, pathPrefix }) : [],
   ]);
   // The vector side's failure first: an unreachable embedder is what callers were told about before the text side existed.
   if (vectorSide.status === 'rejected') throw vectorSide.reason;
   if (textSide.status === 'rejected') throw textSide.reason;
-  const [vectorFound, textFound] = [vectorSide.value, textSide.value];
+  const vectorFound = vectorSide.value.filter((hit) => hit.payload.path.startsWith(pathPrefix)).slice(0, mode === 'vector' ? k : candidates);
+  const textFound = textSide.value;
   const docIds = [...vectorFound, ...textFound].map((h) => h.docId);
   const current = docIds.length === 0 ? new Map() : await graph.appliedVersions(docIds);
   const vectorHits: Candidate[] = vectorFound

@@ -165,13 +165,14 @@ export const NEIGHBOURS = `
 export const COUNT_DOCUMENTS = 'MATCH (d:Document) WHERE NOT d:Pending RETURN count(d) AS n';
 
 /**
- * $query (Lucene syntax, escaped by `toLuceneQuery`), $source (or null), $limit (Integer): the chunks of ingested documents
+ * $query (Lucene syntax, escaped by `toLuceneQuery`), $source and $pathPrefix (or null), $limit (Integer): the chunks of ingested documents
  * best matching the query in the `inlet_chunk_text` full-text index, best first. Lucene streams hits by score, so the
- * source filter and LIMIT stop reading it early.
+ * filters and LIMIT stop reading it early.
  */
 export const SEARCH_CHUNK_TEXT = `
   CALL db.index.fulltext.queryNodes('inlet_chunk_text', $query) YIELD node, score
-  MATCH (d:Document)-[:HAS_CHUNK]->(node) WHERE NOT d:Pending AND ($source IS NULL OR d.source = $source)
+  MATCH (d:Document)-[:HAS_CHUNK]->(node)
+  WHERE NOT d:Pending AND ($source IS NULL OR d.source = $source) AND ($pathPrefix IS NULL OR d.path STARTS WITH $pathPrefix)
   RETURN node.id AS chunkId, d.id AS docId, node.index AS chunkIndex, node.heading AS heading, node.text AS text,
     d {.source, .path, .url, .title, .metadata} AS doc, score
   ORDER BY score DESC, chunkId

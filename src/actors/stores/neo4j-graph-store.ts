@@ -193,7 +193,12 @@ export class Neo4jGraphStore implements GraphStore {
     const lucene = toLuceneQuery(query);
     const limit = Math.floor(k);
     if (lucene === null || !(limit > 0)) return [];
-    const { records } = await this.read(cypher.SEARCH_CHUNK_TEXT, { query: lucene, source: filter.source ?? null, limit: neo4j.int(limit) });
+    const { records } = await this.read(cypher.SEARCH_CHUNK_TEXT, {
+      query: lucene,
+      source: filter.source ?? null,
+      pathPrefix: filter.pathPrefix || null,
+      limit: neo4j.int(limit),
+    });
     return records.map((r) => {
       const doc = r.get('doc') as Omit<DocumentProps, 'id' | 'content_hash' | 'updated_at'>;
       const index = r.get('chunkIndex') as Integer | number;

@@ -90,11 +90,15 @@ export class SqliteChunkTextIndex {
     const limit = Math.floor(k);
     if (match === null || !(limit > 0)) return [];
     const bySource = filter.source !== undefined;
+    const byPath = filter.pathPrefix !== undefined && filter.pathPrefix !== '';
+    // The path lives with the document: joined before LIMIT only when asked for, so a plain search stays on the index alone.
     const rows = this.db
       .prepare(
         `WITH matched AS (
-           SELECT chunk_id, bm25(graph_chunks_fts) AS rank FROM graph_chunks_fts
-           WHERE graph_chunks_fts MATCH ? ${bySource ? 'AND source = ?' : ''}
+           SELECT graph_chunks_fts.chunk_id, bm25(graph_chunks_fts) AS rank FROM graph_chunks_fts
+           ${byPath ? 'JOIN graph_chunks pc ON pc.id = graph_chunks_fts.chunk_id JOIN graph_documents pd ON pd.id = pc.doc_id' : ''}
+           WHERE graph_chunks_fts MATCH ? ${bySource ? 'AND graph_chunks_fts.source = ?' : ''}
+             ${byPath ? 'AND substr(pd.path, 1, length(?)) = ?' : ''}
            ORDER BY rank LIMIT ?
          )
          SELECT c.id AS chunk_id, c.doc_id, c.chunk_index, c.heading, c.text, d.source, d.path, d.url, d.title, d.metadata,
@@ -102,7 +106,7 @@ export class SqliteChunkTextIndex {
          FROM matched m JOIN graph_chunks c ON c.id = m.chunk_id JOIN graph_documents d ON d.id = c.doc_id
          ORDER BY m.rank, c.id`,
       )
-      .all(...(bySource ? [match, filter.source, limit] : [match, limit])) as TextRow[];
+      .all(match, ...(bySource ? [filter.source] : []), ...(byPath ? [filter.pathPrefix, filter.pathPrefix] : []), limit) as TextRow[];
     return rows.map((r) => ({
       chunkId: r.chunk_id,
       docId: r.doc_id,

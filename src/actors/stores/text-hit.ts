@@ -4,6 +4,8 @@ import type { DocumentMetadata } from '../../model/ingestion-event.ts';
 export interface TextSearchFilter {
   /** Only chunks of this source (a connector name). */
   source?: string;
+  /** Only chunks of documents whose path starts with this (`docs/api/`). */
+  pathPrefix?: string;
 }
 
 /**

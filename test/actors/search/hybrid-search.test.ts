@@ -80,6 +80,18 @@ describe('hybrid search on the embedded stores', () => {
     expect((await searchDocuments(deps, { q: 'queue.max_attempts', k: 5 })).results.map((r) => r.document.id)).not.toContain('test:a.md');
   });
 
+  it('keeps only documents under path_prefix, on both sides and in every mode', async () => {
+    const { processor, ...deps } = await embeddedStores();
+    for (const path of ['guides/retry.md', 'api/retry.md', 'api-old/retry.md']) {
+      await processor.process(upsertEvent(path, { content: `# Retry\n\nThe option retry.max_attempts of ${path} caps retries.\n` }), 1);
+    }
+    for (const mode of ['hybrid', 'vector', 'text'] as const) {
+      const { results } = await searchDocuments(deps, { q: 'retry.max_attempts', k: 5, mode, path_prefix: 'api/' });
+      expect(results.map((r) => r.document.id)).toEqual(['test:api/retry.md']);
+    }
+    expect((await searchDocuments(deps, { q: 'retry.max_attempts', k: 5, path_prefix: '' })).results).toHaveLength(3);
+  });
+
   it('indexes the chunks of a file written before the index existed', async () => {
     const { processor } = await embeddedStores();
     await processor.process(upsertEvent('old.md', { content: '# Old\n\nThe flag --dry-run prints the plan.\n' }), 1);
@@ -120,6 +132,8 @@ describe.skipIf(!neo4jAvailable)('full-text search on Neo4j', () => {
         await expect(store.searchText(q, 3)).resolves.toBeDefined();
       }
       expect((await store.searchText(unique, 5, { source: 'wiki' })).length).toBe(0);
+      expect((await store.searchText(unique, 5, { pathPrefix: 'b' })).length).toBe(0);
+      expect((await store.searchText(unique, 5, { pathPrefix: 'a' })).map((h) => h.docId)).toEqual([`${prefix}:a`]);
       await store.deleteDocument(`${prefix}:a`, 2);
       expect((await store.searchText(unique, 5)).length).toBe(0);
     } finally {
