@@ -59,7 +59,7 @@ describe('/mcp over Streamable HTTP, driven by the SDK client', () => {
     const { client, transport } = await connect();
     expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_document', 'list_sources', 'related_documents', 'search_docs']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_document', 'list_sources', 'recent_changes', 'related_documents', 'search_docs']);
 
     writeFileSync(join(service.docs, 'queues.md'), '# Queue tuning\n\nRaise queue.lease_seconds when batches take long.\n');
     const hit = await eventually('queues.md found', async () => {

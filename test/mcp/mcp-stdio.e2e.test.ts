@@ -23,7 +23,7 @@ function errorText(result: unknown): string {
 }
 
 interface SearchAnswer {
-  hits: { document_id: string; title: string; path: string; source: string; heading: string; text: string; source_modified_at: string | null; indexed_at: null }[];
+  hits: { document_id: string; title: string; path: string; source: string; heading: string; text: string; source_modified_at: string | null; indexed_at: string | null }[];
 }
 
 describe('inlet mcp over stdio, driven by the SDK client', () => {
@@ -61,9 +61,9 @@ describe('inlet mcp over stdio, driven by the SDK client', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists its four read-only tools, each with input and output schemas', async () => {
+  it('lists its five read-only tools, each with input and output schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_document', 'list_sources', 'related_documents', 'search_docs']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_document', 'list_sources', 'recent_changes', 'related_documents', 'search_docs']);
     for (const tool of tools) {
       expect(tool.annotations?.readOnlyHint).toBe(true);
       expect(tool.outputSchema?.type).toBe('object');
@@ -89,7 +89,8 @@ describe('inlet mcp over stdio, driven by the SDK client', () => {
       15_000,
     );
     const hit = answer!.hits.find((h) => h.document_id === 'docs:deploy.md')!;
-    expect(hit).toMatchObject({ title: 'Deploy guide', path: 'deploy.md', source: 'docs', indexed_at: null });
+    expect(hit).toMatchObject({ title: 'Deploy guide', path: 'deploy.md', source: 'docs' });
+    expect(Number.isNaN(Date.parse(hit.indexed_at ?? ''))).toBe(false);
     expect(Number.isNaN(Date.parse(hit.source_modified_at ?? ''))).toBe(false);
 
     await eventually('faq.md ingested', async () => !(await client.callTool({ name: 'get_document', arguments: { id: 'docs:faq.md' } })).isError);
@@ -127,7 +128,7 @@ describe('inlet mcp over stdio, driven by the SDK client', () => {
     expect(errorText(await client.callTool({ name: 'get_document', arguments: {} }))).toBe('Give exactly one of id and url.');
     expect(errorText(await client.callTool({ name: 'related_documents', arguments: { id: 'docs:deploy.md', depth: 3 } }))).toContain('depth must be 1 or 2.');
     // Still serving, and nothing but JSON-RPC went to stdout (the client would have failed to parse it).
-    expect((await client.listTools()).tools).toHaveLength(4);
+    expect((await client.listTools()).tools).toHaveLength(5);
     expect(stderr).toContain('mcp: serving on stdio');
   });
 });

@@ -2,12 +2,13 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerGetDocumentTool } from './get-document-tool.ts';
 import { registerListSourcesTool } from './list-sources-tool.ts';
 import type { McpDeps } from './mcp-deps.ts';
+import { registerRecentChangesTool } from './recent-changes-tool.ts';
 import { registerRelatedDocumentsTool } from './related-documents-tool.ts';
 import { registerSearchDocsTool } from './search-docs-tool.ts';
 
 /** What the server tells a client about itself at initialisation. */
 const INSTRUCTIONS = `inlet keeps documentation from local folders, git, GitHub, Notion and Confluence ingested within seconds of a change.
-Search it with search_docs, read a document with get_document, follow its links with related_documents, and check each source's freshness with list_sources.`;
+Search it with search_docs, read a document with get_document, follow its links with related_documents, check each source's freshness with list_sources, and catch up on what changed with recent_changes.`;
 
 /**
  * One MCP server over inlet's stores: read-only tools. A server serves one client connection, so stdio makes one and
@@ -19,5 +20,6 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
   registerGetDocumentTool(server, deps);
   registerRelatedDocumentsTool(server, deps);
   registerListSourcesTool(server, deps);
+  registerRecentChangesTool(server, deps);
   return server;
 }

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { documentRefSchema, refOut } from './document-ref-schema.ts';
+import { indexedAtOf } from './indexed-at-of.ts';
 import { markdownOfChunks } from './markdown-of-chunks.ts';
 import type { McpDeps } from './mcp-deps.ts';
 import { resolveDocumentId, unknownDocument } from './resolve-document-id.ts';
@@ -13,7 +14,7 @@ const outputSchema = {
   path: z.string(),
   url: z.string().nullable(),
   source_modified_at: z.string().describe('When the source last changed the document (ISO 8601).'),
-  indexed_at: z.string().nullable().describe('When inlet stored this version. Not recorded by the stores yet: always null.'),
+  indexed_at: z.string().nullable().describe('When inlet last committed this document to its stores (ISO 8601), from the change feed; null for a document written before the feed existed.'),
   content_hash: z.string().describe('SHA-256 of the Markdown inlet ingested: equal hashes, same content.'),
   metadata: z.record(z.string(), z.union([z.string(), z.number()])).describe("The source's own fields (Confluence: space, version, content_type)."),
   markdown: z.string().describe('The whole document, reassembled from its stored sections (front matter is not kept).'),
@@ -47,10 +48,11 @@ export function registerGetDocumentTool(server: McpServer, deps: McpDeps): void 
         const document = await deps.getDocument(docId);
         if (!document) throw unknownDocument(docId);
         const catalog = await deps.catalog?.();
-        const [{ linksTo, linkedFrom }, parent, children] = await Promise.all([
+        const [{ linksTo, linkedFrom }, parent, children, indexed] = await Promise.all([
           deps.neighbours(docId),
           document.parentId === undefined ? null : deps.getDocument(document.parentId),
           catalog ? catalog.childrenOf(docId) : null,
+          indexedAtOf(deps, [docId]),
         ]);
         return {
           id: document.id,
@@ -59,7 +61,7 @@ export function registerGetDocumentTool(server: McpServer, deps: McpDeps): void 
           path: document.path,
           url: document.url ?? null,
           source_modified_at: document.updatedAt,
-          indexed_at: null,
+          indexed_at: indexed.get(docId) ?? null,
           content_hash: document.contentHash,
           metadata: document.metadata ?? {},
           markdown: markdownOfChunks(document.chunks),

@@ -12,6 +12,7 @@ export function mcpDepsOf(manager: ConnectorManager, search: SearchFn, logger: L
     getDocument: async (docId) => (await manager.documents()).graph.getDocument(docId),
     neighbours: async (docId) => (await manager.documents()).graph.neighbours(docId),
     catalog: async () => (await manager.documents()).catalog,
+    changes: async () => (await manager.documents()).changes,
     health: async () => redactHealthReport(await manager.health(), scrub),
     sourceNames: () => manager.connectorNames(),
     logger,

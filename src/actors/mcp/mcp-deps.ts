@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../changes/change-feed.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SearchFn } from '../search/search-documents.ts';
 import type { DocumentCatalog } from '../stores/document-catalog.ts';
@@ -14,6 +15,8 @@ export interface McpDeps {
   neighbours(docId: string): Promise<{ linksTo: DocumentRef[]; linkedFrom: DocumentRef[] }>;
   /** Children, look-up by address and per-source counts; absent, those answers are null. */
   catalog?: () => Promise<DocumentCatalog | undefined>;
+  /** The change feed (`recent_changes`, `indexed_at`, resource updates); absent, there is none. */
+  changes?: () => Promise<ChangeFeed | undefined>;
   /** The health report of `GET /webhooks/health`, scrubbed of secrets. */
   health(): Promise<HealthReport>;
   /** The configured connectors' names: a `source` argument must be one of them. */

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { SearchHit } from '../search/search-documents.ts';
+import { indexedAtOf } from './indexed-at-of.ts';
 import type { McpDeps } from './mcp-deps.ts';
 import { ToolInputError } from './tool-input-error.ts';
 import { runTool } from './tool-result.ts';
@@ -21,7 +22,7 @@ const hitSchema = z.object({
   chunk_index: z.number().int(),
   score: z.number().describe('Similarity of the query and this section; higher is closer. Compare within one answer only.'),
   source_modified_at: z.string().nullable().describe('When the source last changed the document (ISO 8601), as the source reported it.'),
-  indexed_at: z.string().nullable().describe('When inlet stored this version. Not recorded by the stores yet: always null.'),
+  indexed_at: z.string().nullable().describe('When inlet last committed this document to its stores (ISO 8601), from the change feed; null for a document written before the feed existed.'),
 });
 
 const outputSchema = {
@@ -30,7 +31,7 @@ const outputSchema = {
 };
 
 const DESCRIPTION = `Search the documentation inlet keeps in sync (local folders, GitHub, Notion, Confluence) and return the best-matching sections.
-Each hit is one section of a document: its heading and Markdown text, the document's id, title, url, path and source, and freshness: source_modified_at (when the source last changed it).
+Each hit is one section of a document: its heading and Markdown text, the document's id, title, url, path and source, and freshness: source_modified_at (when the source last changed it) and indexed_at (when inlet stored that change).
 Use it for questions about the documented systems; quote the exact identifier (an error code, a config key, a command) when you have one.
 Follow up with get_document(document_id) to read a whole document, or related_documents(document_id) to see what links to it.`;
 
@@ -65,8 +66,9 @@ export function registerSearchDocsTool(server: McpServer, deps: McpDeps): void {
         const wanted = pathPrefix ? SEARCH_CEILING : k;
         const { results } = await deps.search({ q: query, k: wanted, ...(source === undefined ? {} : { source }) });
         const hits = (pathPrefix ? results.filter((hit) => hit.document.path.startsWith(pathPrefix)) : results).slice(0, k);
-        const modified = await modifiedAtOf(deps, hits);
-        return { query, hits: hits.map((hit) => hitOut(hit, modified.get(hit.document.id) ?? null)) };
+        const ids = hits.map((hit) => hit.document.id);
+        const [modified, indexed] = await Promise.all([modifiedAtOf(deps, hits), indexedAtOf(deps, ids)]);
+        return { query, hits: hits.map((hit) => hitOut(hit, modified.get(hit.document.id) ?? null, indexed.get(hit.document.id) ?? null)) };
       }),
   );
 }
@@ -78,7 +80,7 @@ async function modifiedAtOf(deps: McpDeps, hits: SearchHit[]): Promise<Map<strin
   return new Map(ids.map((id, i) => [id, documents[i]?.updatedAt ?? null]));
 }
 
-function hitOut(hit: SearchHit, modifiedAt: string | null): z.infer<typeof hitSchema> {
+function hitOut(hit: SearchHit, modifiedAt: string | null, indexedAt: string | null): z.infer<typeof hitSchema> {
   const { document, chunk } = hit;
   return {
     document_id: document.id,
@@ -91,6 +93,6 @@ function hitOut(hit: SearchHit, modifiedAt: string | null): z.infer<typeof hitSc
     chunk_index: chunk.index,
     score: hit.score,
     source_modified_at: modifiedAt,
-    indexed_at: null,
+    indexed_at: indexedAt,
   };
 }
