@@ -123,11 +123,15 @@ describe.skipIf(!neo4jAvailable)('full-text search on Neo4j', () => {
       await driver.executeQuery('CALL db.awaitIndexes(60)');
       const doc = (name: string, source = 'docs'): DocumentRecord => ({ id: `${prefix}:${name}`, source, path: `${name}.md`, title: `Title ${name}`, contentHash: 'h', updatedAt: '2026-12-02T00:00:00.000Z' });
       const unique = `ERR_${prefix.replaceAll('-', '_')}`;
-      await store.upsertDocument(doc('a'), [{ id: `${prefix}:a#0`, docId: `${prefix}:a`, index: 0, heading: 'Errors', text: `The worker logs ${unique} when queue.lease_seconds ends.` }], [], 1);
+      await store.upsertDocument(doc('a'), [{ id: `${prefix}:a#0`, docId: `${prefix}:a`, index: 0, heading: 'Errors', text: `The worker logs ${unique} when it passes queue.lease_seconds.` }], [], 1);
       await store.upsertDocument(doc('b', 'wiki'), [{ id: `${prefix}:b#0`, docId: `${prefix}:b`, index: 0, heading: 'Other', text: 'Nothing to see: NOT (an) "operator" col:value.' }], [], 1);
       const found = await eventuallyFound(() => store.searchText(unique, 5));
       expect(found[0]).toMatchObject({ chunkId: `${prefix}:a#0`, docId: `${prefix}:a`, chunkIndex: 0, heading: 'Errors', document: { source: 'docs', path: 'a.md', title: 'Title a' } });
       expect(found[0].score).toBeGreaterThan(0);
+      // The standard analyzer keeps an identifier whole, also before a sentence's final period: found as a whole, not by a part.
+      const ids = async (q: string) => (await store.searchText(q, 50)).map((h) => h.docId);
+      expect(await ids('queue.lease_seconds')).toContain(`${prefix}:a`);
+      expect(await ids('lease_seconds')).not.toContain(`${prefix}:a`);
       for (const q of ['NOT', '"unbalanced', 'col:value', 'prefix*', '(grouped', 'a AND', '\\', 'x~2', '[a TO b]', '/re/', '&&']) {
         await expect(store.searchText(q, 3)).resolves.toBeDefined();
       }
