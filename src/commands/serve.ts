@@ -78,7 +78,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (role === 'serve') {
     const search = (query: Parameters<ConnectorManager['search']>[0]) => manager!.search(query);
     const version = inletVersion();
-    mcp = new McpSessions(() => createMcpServer(mcpDepsOf(manager!, search, logger, scrub), version));
+    // One set of deps for every session: it holds their resource subscriptions, served by one follower of the change feed.
+    const mcpDeps = mcpDepsOf(manager, search, logger, scrub);
+    mcp = new McpSessions(() => createMcpServer(mcpDeps, version));
     const app = createApp({
       manager,
       logger,

@@ -51,6 +51,9 @@ export interface ChangeFeed {
   read(since: string | undefined, limit: number): Promise<ChangePage>;
   /** When each document's last upsert was committed, for those the feed knows (ISO 8601). */
   lastCommitted(docIds: readonly string[]): Promise<Map<string, string>>;
-  /** Calls `onChanges` with each change committed from now on, by any process; returns the function that stops it. */
-  follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): () => void;
+  /**
+   * Calls `onChanges` with each change committed after this call, by any process (Redis: XREAD BLOCK; SQLite: a short
+   * poll). Resolves, once it has its starting point, to the function that stops it.
+   */
+  follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): Promise<() => void>;
 }

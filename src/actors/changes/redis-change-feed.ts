@@ -85,15 +85,14 @@ export class RedisChangeFeed implements ChangeFeed {
     return found;
   }
 
-  follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): () => void {
+  async follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): Promise<() => void> {
+    // The last id now, not '$' on every XREAD: a change appended between two of them would be missed.
+    let after = await this.lastId();
     const blocking = this.openBlocking();
     let stopped = false;
     const loop = async () => {
-      // Not '$' on every XREAD: a change appended between two of them would be missed.
-      let after: string | undefined;
       while (!stopped) {
         try {
-          after ??= await this.lastId();
           const answer = (await blocking.xread('COUNT', 1000, 'BLOCK', this.blockMs, 'STREAMS', this.stream, after)) as [string, StreamEntry[]][] | null;
           const entries = answer?.[0]?.[1] ?? [];
           if (entries.length === 0) continue;

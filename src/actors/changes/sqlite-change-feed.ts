@@ -98,8 +98,8 @@ export class SqliteChangeFeed implements ChangeFeed {
     return new Map(rows.map((r) => [r.doc_id, r.committed_at]));
   }
 
-  follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): () => void {
-    let after = this.lastId();
+  async follow(onChanges: (changes: Change[]) => void, onError: (error: unknown) => void): Promise<() => void> {
+    let after = this.run(() => this.lastId());
     const timer = setInterval(() => {
       try {
         const rows = this.db.prepare('SELECT * FROM change_feed WHERE id > ? ORDER BY id LIMIT 1000').all(after) as Row[];

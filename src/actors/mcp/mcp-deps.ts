@@ -1,4 +1,5 @@
 import type { ChangeFeed } from '../changes/change-feed.ts';
+import type { DocumentSubscriptions } from './document-subscriptions.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SearchFn } from '../search/search-documents.ts';
 import type { DocumentCatalog } from '../stores/document-catalog.ts';
@@ -17,6 +18,8 @@ export interface McpDeps {
   catalog?: () => Promise<DocumentCatalog | undefined>;
   /** The change feed (`recent_changes`, `indexed_at`, resource updates); absent, there is none. */
   changes?: () => Promise<ChangeFeed | undefined>;
+  /** Resource subscriptions of all the sessions of this process; absent, clients cannot subscribe. */
+  subscriptions?: DocumentSubscriptions;
   /** The health report of `GET /webhooks/health`, scrubbed of secrets. */
   health(): Promise<HealthReport>;
   /** The configured connectors' names: a `source` argument must be one of them. */

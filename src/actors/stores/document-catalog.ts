@@ -9,6 +9,8 @@ export interface DocumentCatalog {
   childrenOf(docId: string): Promise<DocumentRef[]>;
   /** The id of the document whose source address is `url`, or null. */
   idOfUrl(url: string): Promise<string | null>;
+  /** Up to `limit` documents in id order, those after the id `after` (keyset paging, for MCP's `resources/list`). */
+  listDocuments(after: string | undefined, limit: number): Promise<DocumentRef[]>;
   /** Documents stored per source (connector name); sources with none are absent. */
   countsBySource(): Promise<Map<string, number>>;
 }

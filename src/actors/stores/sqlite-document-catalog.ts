@@ -18,12 +18,18 @@ export class SqliteDocumentCatalog implements DocumentCatalog {
     const rows = this.read(() =>
       this.db.prepare('SELECT id, title, path, url FROM graph_documents WHERE parent_id = ? ORDER BY title, id').all(docId),
     ) as RefRow[];
-    return rows.map((row) => ({ id: row.id, title: row.title, path: row.path, ...(row.url !== null && { url: row.url }) }));
+    return rows.map(refOf);
   }
 
   async idOfUrl(url: string): Promise<string | null> {
     const id = this.read(() => this.db.prepare('SELECT id FROM graph_documents WHERE url = ? ORDER BY id LIMIT 1').pluck().get(url));
     return typeof id === 'string' ? id : null;
+  }
+
+  async listDocuments(after: string | undefined, limit: number): Promise<DocumentRef[]> {
+    // The primary key's order: each page is one index range, however deep.
+    const rows = this.read(() => this.db.prepare('SELECT id, title, path, url FROM graph_documents WHERE id > ? ORDER BY id LIMIT ?').all(after ?? '', limit)) as RefRow[];
+    return rows.map(refOf);
   }
 
   async countsBySource(): Promise<Map<string, number>> {
@@ -38,4 +44,8 @@ export class SqliteDocumentCatalog implements DocumentCatalog {
       throw wrapSqliteError('graph', error);
     }
   }
+}
+
+function refOf(row: RefRow): DocumentRef {
+  return { id: row.id, title: row.title, path: row.path, ...(row.url !== null && { url: row.url }) };
 }

@@ -152,14 +152,12 @@ for (const backend of backends) {
       const site = backend.site();
       const [writer, reader] = [site.open(), site.open()];
       const seen: Change[] = [];
-      const stop = reader.follow(
+      const stop = await reader.follow(
         (changes) => seen.push(...changes),
         (error) => {
           throw error;
         },
       );
-      // Let the follower take its starting point (Redis: its XREAD is blocking) before the append.
-      await new Promise((resolve) => setTimeout(resolve, 300));
       await writer.append([upsert(7)]);
       await eventually('the follower saw the change', () => expect(ids(seen)).toEqual(['docs:7.md']), 5000);
       stop();
