@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type Change, type ChangeFeed, type ChangeRecord, isChangeCursorError, RedisChangeFeed, SqliteChangeFeed } from '../../../src/actors/changes/index.ts';
 import { eventually } from '../../support/temp-service.ts';
 
 const redisUrl = inject('redisUrl');
-const clients: Redis[] = [];
+const clients: (Redis | Cluster)[] = [];
+const clusterNodes = inject('redisClusterNodes');
 const dirs: string[] = [];
 afterAll(() => {
   for (const client of clients) client.disconnect();
@@ -22,27 +23,37 @@ interface FeedSite {
   close(): Promise<void>;
 }
 
-const backends: { name: string; available: boolean; site(): FeedSite }[] = [
-  {
-    name: 'redis',
-    available: redisUrl !== '',
-    site() {
-      const prefix = `{test:${randomUUID()}:queue}`;
-      const opened: Redis[] = [];
-      const connect = () => {
-        const client = new Redis(redisUrl);
-        opened.push(client);
-        clients.push(client);
-        return client;
-      };
-      return {
-        open: (options) => new RedisChangeFeed(connect(), prefix, connect, { ...options, blockMs: 100 }),
-        async close() {
-          await opened[0]?.del(`${prefix}:changes`, `${prefix}:changes:last-commit`);
-          for (const client of opened) client.disconnect();
-        },
-      };
+/** A feed site on Redis: standalone or a Cluster (the script's two keys share the queue's hash tag, so one slot). */
+function redisSite(connectOnce: () => Redis | Cluster): FeedSite {
+  const prefix = `{test:${randomUUID()}:queue}`;
+  const opened: (Redis | Cluster)[] = [];
+  const connect = () => {
+    const client = connectOnce();
+    opened.push(client);
+    clients.push(client);
+    return client;
+  };
+  return {
+    open: (options) => new RedisChangeFeed(connect(), prefix, connect, { ...options, blockMs: 100 }),
+    async close() {
+      await opened[0]?.del(`${prefix}:changes`, `${prefix}:changes:last-commit`);
+      for (const client of opened) client.disconnect();
     },
+  };
+}
+
+const backends: { name: string; available: boolean; site(): FeedSite }[] = [
+  { name: 'redis', available: redisUrl !== '', site: () => redisSite(() => new Redis(redisUrl)) },
+  {
+    name: 'redis cluster',
+    available: clusterNodes !== '',
+    site: () =>
+      redisSite(
+        () =>
+          new Cluster(
+            clusterNodes.split(',').map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) })),
+          ),
+      ),
   },
   {
     name: 'sqlite',
@@ -139,7 +150,7 @@ for (const backend of backends) {
       await feed.append([upsert(1)]);
       const { nextCursor: old } = await feed.read('0', 1);
       expect(await cursorProblem(feed.read('not a cursor', 10))).toBe('malformed');
-      expect(await cursorProblem(feed.read(backend.name === 'redis' ? '99999999999999-0' : '999999', 10))).toBe('unknown');
+      expect(await cursorProblem(feed.read(backend.name.startsWith('redis') ? '99999999999999-0' : '999999', 10))).toBe('unknown');
       // Redis trims whole stream nodes (MAXLEN ~): enough appends that the first node goes.
       for (let i = 0; i < 30; i++) await feed.append(Array.from({ length: 10 }, (_, j) => upsert(100 + i * 10 + j)));
       expect(await cursorProblem(feed.read(old, 10))).toBe('expired');
