@@ -98,6 +98,8 @@ export function createWebhookRoute<C extends WebhookConnector, Verified>(source:
   };
 
   const handle: Middleware = async (ctx) => {
+    // The delivery's arrival, before the body is read and verified: the "seen" time of the changes it announces (issue 14).
+    const receivedAt = new Date().toISOString();
     const connectors = deps.connectorsOfKind(kind);
     if (connectors.length === 0) throw new HttpError(404, `NO_${kind.toUpperCase()}_CONNECTOR`, `no ${label} connector is configured on this service`);
     const planned = await decide(ctx, source.pick(ctx, connectors), await readRawBody(ctx.req, maxBodyBytes));
@@ -117,7 +119,7 @@ export function createWebhookRoute<C extends WebhookConnector, Verified>(source:
       const logKey = `${kind}:${connector.name}`;
       const first = await withRetryAfter(ctx, () => deps.deliveries.firstDelivery(logKey, message.deliveryId));
       if (!first) continue;
-      if (!connector.deliverWebhook(message)) {
+      if (!connector.deliverWebhook({ ...message, receivedAt })) {
         // Forget it, so the sender's retry is handled instead of being answered as a duplicate.
         await deps.deliveries.forget(logKey, message.deliveryId);
         logger.warn(`${label} delivery refused: connector webhook buffer full`, { delivery_id: message.deliveryId, connector: connector.name });

@@ -18,6 +18,8 @@ export interface PollOutcome {
 export interface PollInput {
   name: string;
   webhooks: WebhookMessage[];
+  /** When a file watcher first noticed the changes this poll looks for (ISO 8601); absent for a poll no watcher asked for. */
+  watchedAt?: string;
 }
 
 /** Options of one connector, from `connectors.<name>` in inlet.yaml. */
@@ -71,7 +73,8 @@ export interface ConnectorStats {
 export type ConnectorEvent =
   | { type: 'START' }
   | { type: 'STOP' }
-  | { type: 'POLL_NOW' }
+  /** Poll at once; `watchedAt` (ISO 8601) when a file watcher asks, the time of its first notice (the changes' "seen"). */
+  | { type: 'POLL_NOW'; watchedAt?: string }
   /** One delivery; refused (dropped) when the buffer has no room for it. */
   | ({ type: 'WEBHOOK' } & WebhookMessage)
   /**
@@ -139,6 +142,12 @@ export function webhookBufferOf(context: { pendingWebhooks: WebhookMessage[]; we
   return { pending: context.pendingWebhooks, inFlight: context.webhooksInFlight, max: context.maxBufferedWebhooks };
 }
 
+/** The earlier of two times from `toISOString()` (fixed-width UTC: string order is time order), either may be missing. */
+function earlier(a: string | null, b: string | null | undefined): string | null {
+  if (a === null) return b ?? null;
+  return b == null || a <= b ? a : b;
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -167,6 +176,10 @@ export const connectorMachine = setup({
       rateLimitWaitMs: number;
       /** How many of `pendingWebhooks` the running poll was given. */
       webhooksInFlight: number;
+      /** The earliest watcher notice no poll has taken yet (ISO 8601). */
+      watchedAt: string | null;
+      /** The watcher notice handed to the running poll; kept through its retries, dropped once a poll succeeds. */
+      watchedAtInFlight: string | null;
       stats: ConnectorStats;
     },
     events: {} as ConnectorEvent,
@@ -178,6 +191,7 @@ export const connectorMachine = setup({
     }),
   },
   actions: {
+    noteWatch: assign({ watchedAt: ({ context, event }) => earlier(context.watchedAt, (event as { watchedAt?: string }).watchedAt) }),
     recordError: assign(({ context, event }) => ({
       attempt: context.attempt + 1,
       stats: { ...context.stats, errors: context.stats.errors + 1, last_error: describe((event as ErrorActorEvent).error) },
@@ -220,6 +234,8 @@ export const connectorMachine = setup({
     permanentError: null,
     rateLimitWaitMs: 0,
     webhooksInFlight: 0,
+    watchedAt: null,
+    watchedAtInFlight: null,
     stats: {
       events_received: 0,
       events_queued: 0,
@@ -250,11 +266,13 @@ export const connectorMachine = setup({
     WEBHOOK: {
       guard: 'hasBufferRoom',
       actions: assign(({ context, event }) =>
-        bufferedWebhooks(context, [{ deliveryId: event.deliveryId, event: event.event, payload: event.payload, coalesceKey: event.coalesceKey }]),
+        bufferedWebhooks(context, [
+          { deliveryId: event.deliveryId, event: event.event, payload: event.payload, coalesceKey: event.coalesceKey, receivedAt: event.receivedAt },
+        ]),
       ),
     },
     WEBHOOKS: { actions: assign(({ context, event }) => bufferedWebhooks(context, event.deliveries)) },
-    POLL_NOW: { actions: assign({ pollRequested: true }) },
+    POLL_NOW: { actions: [assign({ pollRequested: true }), 'noteWatch'] },
     WEBHOOK_SECRET_MATCHED: {
       actions: assign({
         stats: ({ context, event }) => {
@@ -296,11 +314,20 @@ export const connectorMachine = setup({
     },
     polling: {
       always: { guard: 'isBreakerOpen', target: 'degraded' },
-      entry: assign({ pollRequested: false, webhooksInFlight: ({ context }) => context.pendingWebhooks.length }),
+      entry: assign(({ context }) => ({
+        pollRequested: false,
+        webhooksInFlight: context.pendingWebhooks.length,
+        watchedAtInFlight: earlier(context.watchedAtInFlight, context.watchedAt),
+        watchedAt: null,
+      })),
       invoke: {
         id: 'poll',
         src: 'poll',
-        input: ({ context }) => ({ name: context.name, webhooks: context.pendingWebhooks }),
+        input: ({ context }) => ({
+          name: context.name,
+          webhooks: context.pendingWebhooks,
+          ...(context.watchedAtInFlight !== null && { watchedAt: context.watchedAtInFlight }),
+        }),
         onDone: {
           target: 'idle',
           actions: assign(({ context, event }) => {
@@ -312,6 +339,7 @@ export const connectorMachine = setup({
               permanentError: null,
               pendingWebhooks,
               webhooksInFlight: 0,
+              watchedAtInFlight: null,
               stats: {
                 ...context.stats,
                 events_received: context.stats.events_received + event.output.received,
@@ -382,7 +410,7 @@ export const connectorMachine = setup({
         { guard: 'isRecovered', target: 'idle' },
       ],
       after: { pollInterval: { guard: 'hasPermanentError', target: 'polling' } },
-      on: { POLL_NOW: { guard: 'hasPermanentError', target: 'polling' } },
+      on: { POLL_NOW: { guard: 'hasPermanentError', target: 'polling', actions: 'noteWatch' } },
     },
     // The source asked us to wait: not an outage, so the breaker is untouched and the wait is exactly what it asked.
     rate_limited: {

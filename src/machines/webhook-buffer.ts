@@ -9,6 +9,11 @@ export interface WebhookMessage {
    * delivery is kept.
    */
   coalesceKey?: string;
+  /**
+   * When the HTTP route received the delivery (ISO 8601), set by the route, not the machine: the "seen" time of the
+   * changes the poll it triggers finds (issue 14, `inlet_change_to_searchable_seconds{trigger="webhook"}`).
+   */
+  receivedAt?: string;
 }
 
 /** The buffer of deliveries waiting for the next poll; the first `inFlight` were handed to the running poll. */
@@ -43,10 +48,18 @@ export function bufferWebhooks(buffer: WebhookBuffer, messages: readonly Webhook
   for (const message of messages) {
     const replaced = replaceableIndex({ ...buffer, pending }, message);
     if (replaced >= 0) {
-      pending.splice(replaced, 1);
+      // The news was first seen when the replaced delivery arrived: the freshness clock runs from then.
+      const [older] = pending.splice(replaced, 1);
       coalesced++;
+      pending.push({ ...message, ...(older.receivedAt !== undefined && { receivedAt: earliest(older.receivedAt, message.receivedAt) }) });
+      continue;
     }
     pending.push(message);
   }
   return { pending, coalesced };
+}
+
+/** The earlier of two times from `toISOString()` (fixed-width UTC, so string order is time order); `b` may be absent. */
+function earliest(a: string, b: string | undefined): string {
+  return b === undefined || a <= b ? a : b;
 }

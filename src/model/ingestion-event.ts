@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** What made inlet look at the source: a webhook delivery, a timed (or asked-for) poll, or a file watcher's notice. */
+export const CHANGE_TRIGGERS = ['webhook', 'poll', 'watch'] as const;
+
+/** One of `CHANGE_TRIGGERS`. */
+export type ChangeTrigger = (typeof CHANGE_TRIGGERS)[number];
+
 /** One change to one document, as it travels through the ingestion queue. */
 export const ingestionEventSchema = z.object({
   /** Idempotency key: the same change always carries the same id, so it is queued once. */
@@ -27,6 +33,14 @@ export const ingestionEventSchema = z.object({
   parentId: z.string().optional(),
   /** When the source last changed the document (ISO 8601). */
   updatedAt: z.string(),
+  /**
+   * When inlet saw the change (ISO 8601, ms): the arrival of the webhook delivery behind the poll that found it, the
+   * watcher's first notice of the burst, or the moment a timed poll found it. Stamped by the poll actor, never part of
+   * `id`. Optional, as events queued by an older version carry none: the freshness histograms then skip them.
+   */
+  seenAt: z.string().optional(),
+  /** What made inlet find the change (`inlet_change_to_searchable_seconds{trigger}`); absent like `seenAt`. */
+  trigger: z.enum(CHANGE_TRIGGERS).optional(),
 });
 
 /** One change to one document, as it travels through the ingestion queue. */

@@ -144,6 +144,18 @@ describe('POST /webhooks/github', () => {
     ]);
   });
 
+  it('stamps the delivery with its arrival, the "seen" time of the changes its poll finds (issue 14)', async () => {
+    const gh = helloWorld();
+    const { url } = await startApp(new FakeManager([gh]));
+    const before = Date.now();
+    expect((await post(url, newBranchPush, hookHeaders('push', newBranchPush))).status).toBe(202);
+    const after = Date.now();
+    expect(gh.receivedAt).toHaveLength(1);
+    const arrival = Date.parse(gh.receivedAt[0] ?? '');
+    expect(arrival).toBeGreaterThanOrEqual(before);
+    expect(arrival).toBeLessThanOrEqual(after);
+  });
+
   it('answers a redelivery (same X-GitHub-Delivery) 200 duplicate and delivers nothing more', async () => {
     const gh = helloWorld();
     const { url } = await startApp(new FakeManager([gh]));

@@ -118,6 +118,34 @@ describe('GET /metrics', () => {
     expect(seriesValue(after, 'inlet_connector_last_sync_timestamp_seconds', docs)).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
+  it('measures a file written to the watched folder from the watcher\'s notice (trigger watch) and its delete to gone', async () => {
+    // No timed poll during the test: the watcher's notice is what asks for the poll that finds the file.
+    service = await startTempService({ connector: ['poll_interval_seconds: 3600'] });
+    const { url } = service;
+    await scrapeUntil('the start-up poll', url, (s) => (seriesValue(s, 'inlet_connector_polls_total', { ...docs, outcome: 'done' }) ?? 0) >= 1);
+    const path = join(service.docs, 'fresh.md');
+    writeFileSync(path, '# Fresh\n\nJust written.\n');
+    const watch = { connector: 'docs', trigger: 'watch' };
+    const written = await scrapeUntil('the upsert measured', url, (s) => (seriesValue(s, 'inlet_change_to_searchable_seconds_count', watch) ?? 0) >= 1);
+    expect(written.types.get('inlet_change_to_searchable_seconds')).toBe('histogram');
+    expect(seriesValue(written, 'inlet_change_to_searchable_seconds_sum', watch)).toBeLessThan(60);
+    expect(seriesValue(written, 'inlet_change_to_searchable_seconds_bucket', { ...watch, le: '600' })).toBe(1);
+    expect(seriesValue(written, 'inlet_change_to_searchable_seconds_count', { connector: 'docs', trigger: 'poll' })).toBeUndefined();
+    expect(seriesValue(written, 'inlet_source_change_to_searchable_seconds_count', { connector: 'docs' })).toBe(1);
+    const lag = seriesValue(written, 'inlet_freshness_lag_seconds', { connector: 'docs' });
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(60);
+    const health = (await (await fetch(`${url}/webhooks/health`)).json()) as { connectors: { name: string; freshness_lag_seconds: number | null }[] };
+    expect(health.connectors.find((c) => c.name === 'docs')?.freshness_lag_seconds).toBeGreaterThanOrEqual(0);
+
+    rmSync(path);
+    const deleted = await scrapeUntil('the delete measured', url, (s) => (seriesValue(s, 'inlet_delete_to_gone_seconds_count', { connector: 'docs' }) ?? 0) >= 1);
+    expect(deleted.types.get('inlet_delete_to_gone_seconds')).toBe('histogram');
+    expect(seriesValue(deleted, 'inlet_delete_to_gone_seconds_sum', { connector: 'docs' })).toBeLessThan(60);
+    // A delete is no upsert: the change histograms did not move.
+    expect(seriesValue(deleted, 'inlet_change_to_searchable_seconds_count', watch)).toBe(1);
+  });
+
   it('counts polls by outcome: done while the folder reads, outage once it is gone', async () => {
     // Threshold 3: the poll whose failure opens the breaker is stopped with the connector's polling state, not counted.
     service = await startTempService({ connector: ['poll_interval_seconds: 1', 'circuit_breaker_failure_threshold: 3', 'circuit_breaker_timeout_seconds: 600'] });

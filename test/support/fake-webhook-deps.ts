@@ -3,7 +3,7 @@ import { QueueUnavailableError } from '../../src/actors/queue/queue-errors.ts';
 import { SqliteDeliveryLog } from '../../src/actors/webhooks/sqlite-delivery-log.ts';
 import { SqliteWebhookSecretStore } from '../../src/actors/webhooks/sqlite-webhook-secret-store.ts';
 
-/** What a webhook route hands a connector. */
+/** What a webhook route hands a connector, but for its arrival time (kept apart in `RecordingConnector.receivedAt`). */
 export type Delivery = { deliveryId: string; event: string; payload: unknown; coalesceKey?: string };
 
 /** A connector handle that records what a webhook route hands it (the subset of ConnectorHandle the routes use). */
@@ -11,12 +11,14 @@ export interface RecordingConnector<C> {
   name: string;
   config: C;
   delivered: Delivery[];
+  /** `receivedAt` of each delivered message, in order: kept apart so the tests of what was delivered need no clock. */
+  receivedAt: (string | undefined)[];
   rejections: number;
   /** Verified deliveries by the secret that matched (`recordWebhookSecretMatch`). */
   matched: { current: number; previous: number };
   /** When true, `deliverWebhook` refuses as a full buffer does. */
   bufferFull: boolean;
-  deliverWebhook(delivery: Delivery): boolean;
+  deliverWebhook(delivery: Delivery & { receivedAt?: string }): boolean;
   recordWebhookRejection(): void;
   recordWebhookSecretMatch(slot: 'current' | 'previous'): void;
 }
@@ -27,12 +29,15 @@ export function recordingConnector<C>(name: string, config: C): RecordingConnect
     name,
     config,
     delivered: [],
+    receivedAt: [],
     rejections: 0,
     matched: { current: 0, previous: 0 },
     bufferFull: false,
     deliverWebhook: (delivery) => {
       if (connector.bufferFull) return false;
-      connector.delivered.push(delivery);
+      const { receivedAt, ...message } = delivery;
+      connector.delivered.push(message);
+      connector.receivedAt.push(receivedAt);
       return true;
     },
     recordWebhookRejection: () => {

@@ -6,6 +6,7 @@ import { type DocumentStateStore, isEmptyChange } from '../cursor/document-state
 import type { IngestionQueue } from '../queue/ingestion-queue.ts';
 import type { DocumentSource } from '../sources/document-source.ts';
 import type { PollsInFlight } from './polls-in-flight.ts';
+import { seenStampOf, withSeenStamp } from './seen-stamp.ts';
 
 /** What the poll actor needs: the sources by connector name, where cursors live, the queue, and batch sizes. */
 export interface PollDeps {
@@ -50,13 +51,16 @@ export async function runPoll(deps: PollDeps, input: PollInput, breaker: Breaker
   const cursor = await deps.cursors.get(input.name);
   const documents = await deps.states.load(input.name);
   signal.throwIfAborted();
-  const { events, nextCursor, documents: changed, pending } = await entry.source.poll({
+  const found = await entry.source.poll({
     cursor,
     documents,
     webhooks: input.webhooks,
     signal,
     guard: (call) => callThroughBreaker(breaker, input.name, call, (e) => entry.source.isOutage(e), now, signal),
   });
+  // When and how inlet saw these changes travels with them to the worker, for the freshness metrics (issue 14).
+  const events = withSeenStamp(found.events, seenStampOf(input, now()));
+  const { nextCursor, documents: changed, pending } = found;
   // Before any enqueue: a failed one may have landed all the same, and the next poll then needs the marks to find it out.
   if (events.length > 0 && pending && !isEmptyChange(pending)) {
     signal.throwIfAborted();

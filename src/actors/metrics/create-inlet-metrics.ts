@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { breakerMetrics } from './breaker-metrics.ts';
 import { connectorMetrics } from './connector-metrics.ts';
+import { type CommitSource, freshnessLagMetric, registerFreshnessHistograms } from './freshness-metrics.ts';
 import { queueMetrics } from './queue-metrics.ts';
 import { registerReadingMetric } from './reading-metric.ts';
 import { createScrapeReading, type ScrapeSource } from './scrape-reading.ts';
@@ -18,12 +19,14 @@ export interface InletMetrics {
 /**
  * The metrics of `GET /metrics` (issue 14): Node's default metrics and inlet's own, every name prefixed `inlet_`.
  * Connector, breaker, queue and worker metrics are read from the health report at scrape time (`collect()`), so the
- * machines stay free of prom-client and nothing new is counted twice; only webhook outcomes are counted as they happen.
+ * machines stay free of prom-client and nothing new is counted twice; only webhook outcomes and the freshness
+ * histograms (from the workers' commit notices, when `source` gives them) are counted as they happen.
  */
-export function createInletMetrics(source: ScrapeSource): InletMetrics {
+export function createInletMetrics(source: ScrapeSource & Partial<CommitSource>): InletMetrics {
   const registry = new Registry();
   const read = createScrapeReading(source);
-  for (const metric of [...connectorMetrics, ...breakerMetrics, ...queueMetrics, ...workerMetrics]) registerReadingMetric(registry, read, metric);
+  for (const metric of [...connectorMetrics, ...breakerMetrics, ...queueMetrics, ...workerMetrics, freshnessLagMetric]) registerReadingMetric(registry, read, metric);
+  if (source.onCommitted) registerFreshnessHistograms(registry, { onCommitted: (listener) => source.onCommitted!(listener) });
   let defaultsStarted = false;
   return {
     registry,

@@ -49,8 +49,11 @@ export interface DocumentSource {
   poll(request: PollRequest): Promise<PollResult>;
   /** Which errors are outages that count against the breaker. */
   isOutage(error: unknown): boolean;
-  /** Starts push notifications of changes, if the source has any (a file watcher); returns a stop function. */
-  watch?(onChange: () => void): () => void;
+  /**
+   * Starts push notifications of changes, if the source has any (a file watcher); returns a stop function. `onChange`
+   * gets when the first change of the notice was seen (epoch ms), the "seen" time of what the poll it asks for finds.
+   */
+  watch?(onChange: (firstNoticeAt: number) => void): () => void;
   /** Source-specific figures for health (rate-limit budget and so on). */
   health?(): Record<string, unknown>;
 }

@@ -19,12 +19,14 @@ import type { DocumentSource } from '../sources/document-source.ts';
 import type { DeliveryLog } from '../webhooks/delivery-log.ts';
 import type { WebhookSecretStore } from '../webhooks/webhook-secret-store.ts';
 import { createClaimLogic } from '../worker/create-claim-logic.ts';
+import { type CommitListener, CommitNotices } from '../worker/commit-notices.ts';
 import { createProcessBatchLogic } from '../worker/create-process-batch-logic.ts';
 import type { Backends } from './backends.ts';
 import { type BreakerStats, breakerStatsOf, type HealthReport, healthReportOf, QUEUE_READING_STALE_MS, type QueueView, queueViewOf } from './health-report.ts';
 import { whenRedisReady } from './redis-connection.ts';
 import { createStateChangeLog } from './log-state-changes.ts';
 import { openBackends } from './open-backends.ts';
+import { NewestSourceChanges } from './newest-source-changes.ts';
 import { type PollCounts, PollOutcomes } from './poll-outcomes.ts';
 import type { RedisClient } from '../queue/redis-script.ts';
 
@@ -105,6 +107,10 @@ export class ConnectorManager {
   private readonly pollOutcomes = new PollOutcomes();
   /** Polls running now: a graceful stop aborts them and waits for them to end before closing the backends. */
   private readonly polls = new PollsInFlight();
+  /** What the workers committed, told to the freshness metrics (issue 14). */
+  private readonly commits = new CommitNotices();
+  /** Each connector's newest committed source change, for `freshness_lag_seconds`; listens to `commits` for good. */
+  private readonly newestChanges = new NewestSourceChanges();
   /** The wait last chosen for an actor's retry or back-off delay, by systemId, for the log line that announces it. */
   private readonly delays = new Map<string, number>();
   private backends?: Backends;
@@ -118,6 +124,7 @@ export class ConnectorManager {
     private readonly options: ConnectorManagerOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.commits.subscribe(this.newestChanges.note);
     const wanted = options.connectors ?? Object.keys(config.connectors).filter((name) => config.connectors[name].enabled);
     for (const name of wanted) this.registerConnector(name, config.connectors[name].kind ?? name, config.connectors[name]);
   }
@@ -310,7 +317,16 @@ export class ConnectorManager {
       (name) => this.sources.get(name)?.source.health?.(),
       (name) => this.pollOutcomes.of(name),
       this.queueView(),
+      (name) => this.newestChanges.lagSecondsOf(name, Date.now()),
     );
+  }
+
+  /**
+   * Tells `listener` of every batch this process's workers commit to both stores (the freshness histograms of
+   * `/metrics`); returns the call that stops it.
+   */
+  onCommitted(listener: CommitListener): () => void {
+    return this.commits.subscribe(listener);
   }
 
   /** A connector's finished polls by outcome (`done` or an error class) since start, for `inlet_connector_polls_total`. */
@@ -366,7 +382,13 @@ export class ConnectorManager {
         worker: workerMachine.provide({
           actors: {
             claim: createClaimLogic(queue),
-            processBatch: createProcessBatchLogic(queue, processor, (message, fields, level) => this.logger[level](message, fields), this.backends.changes),
+            processBatch: createProcessBatchLogic(
+              queue,
+              processor,
+              (message, fields, level) => this.logger[level](message, fields),
+              this.backends.changes,
+              this.commits,
+            ),
           },
           delays: {
             // The machine's own back-off, noted so the log line can say when the worker tries again.
@@ -414,7 +436,8 @@ export class ConnectorManager {
   private watch(name: string): void {
     const entry = this.sources.get(name);
     if (!entry?.source.watch || !this.actor) return;
-    this.stopWatchers.push(entry.source.watch(() => this.connector(name)?.pollNow()));
+    const connector = () => this.actor?.system.get(`connector:${name}`) as AnyActorRef | undefined;
+    this.stopWatchers.push(entry.source.watch((seenAt) => connector()?.send({ type: 'POLL_NOW', watchedAt: new Date(seenAt).toISOString() })));
   }
 }
 

@@ -26,6 +26,11 @@ export interface ConnectorHealth {
   stats: Record<string, unknown>;
   circuit_breaker: BreakerStats['state'];
   source?: Record<string, unknown>;
+  /**
+   * Seconds from the newest source change time this process's workers committed for the connector to now; null before
+   * the first (issue 14). Per process: in Redis mode each instance knows only its own workers' commits.
+   */
+  freshness_lag_seconds?: number | null;
 }
 
 /** The queue in health: the last sizes read (absent before the first), the supervisor's latch, state and error. */
@@ -102,12 +107,14 @@ export function breakerStatsOf(snapshot: SnapshotFrom<typeof circuitBreakerMachi
 /**
  * Builds the health report from the supervisor's snapshot and its children's, plus how each connector's last poll
  * ended (`lastPollOf`): a connector whose last poll failed is degraded even while its breaker is still closed.
+ * `freshnessLagOf` gives each connector's `freshness_lag_seconds` (null when unknown).
  */
 export function healthReportOf(
   manager: SnapshotFrom<typeof connectorManagerMachine>,
   sourceDetails: (name: string) => Record<string, unknown> | undefined,
   lastPollOf: (name: string) => LastPoll | undefined = () => undefined,
   queue: QueueView = queueViewOf(manager, manager.context.queueCheckedAt ?? 0),
+  freshnessLagOf: (name: string) => number | null = () => null,
 ): HealthReport {
   const reasons: string[] = [];
   const connectors: ConnectorHealth[] = [];
@@ -115,7 +122,7 @@ export function healthReportOf(
     const child = manager.children[spec.name] as { getSnapshot(): SnapshotFrom<typeof connectorMachine> } | undefined;
     if (!child) {
       reasons.push(`connector ${spec.name} is restarting after a crash`);
-      connectors.push({ name: spec.name, kind: spec.kind, status: 'restarting', stats: {}, circuit_breaker: 'closed' });
+      connectors.push({ name: spec.name, kind: spec.kind, status: 'restarting', stats: {}, circuit_breaker: 'closed', freshness_lag_seconds: freshnessLagOf(spec.name) });
       continue;
     }
     const snapshot = child.getSnapshot();
@@ -129,7 +136,15 @@ export function healthReportOf(
     const explained = status === 'rate_limited' || (status === 'degraded' && breakerState === 'closed');
     const lastPoll = lastPollOf(spec.name);
     if (lastPoll && !lastPoll.ok && !explained) reasons.push(pollFailureReason(spec.name, snapshot.context.stats.last_sync, lastPoll.error));
-    connectors.push({ name: spec.name, kind: spec.kind, status, stats: { ...snapshot.context.stats }, circuit_breaker: breakerState, source: sourceDetails(spec.name) });
+    connectors.push({
+      name: spec.name,
+      kind: spec.kind,
+      status,
+      stats: { ...snapshot.context.stats },
+      circuit_breaker: breakerState,
+      source: sourceDetails(spec.name),
+      freshness_lag_seconds: freshnessLagOf(spec.name),
+    });
   }
   const workers = Object.entries(manager.children)
     .filter(([id]) => id.startsWith('worker-'))

@@ -4,6 +4,7 @@ import type { ChangeFeed, ChangeRecord } from '../changes/change-feed.ts';
 import type { IngestionEvent } from '../../model/ingestion-event.ts';
 import type { EventOutcome, EventProcessor } from '../pipeline/process-event.ts';
 import type { ClaimedEvent, IngestionQueue } from '../queue/ingestion-queue.ts';
+import type { CommitNotices } from './commit-notices.ts';
 import { whileHoldingLeases } from './hold-leases.ts';
 import { collapseByDocument } from './collapse-by-document.ts';
 
@@ -22,8 +23,16 @@ export type FailureLog = (message: string, fields: Record<string, unknown>, leve
  * Change feed (issue 15): the events both stores committed are appended to `changes` before the batch is acknowledged.
  * If the append fails the batch is released like an outage: its redelivery applies again (an equal version applies,
  * see document-version.ts) and is appended then, so a committed change reaches the feed at least once.
+ * Freshness (issue 14): once both stores hold the events (and the feed has them), `commits` hears of them with the time.
  */
-export function createProcessBatchLogic(queue: IngestionQueue, processor: EventProcessor, logFailure: FailureLog, changes?: ChangeFeed) {
+export function createProcessBatchLogic(
+  queue: IngestionQueue,
+  processor: EventProcessor,
+  logFailure: FailureLog,
+  changes?: ChangeFeed,
+  commits?: CommitNotices,
+  now: () => number = Date.now,
+) {
   return fromPromise<BatchOutcome, ClaimedBatch>(async ({ input }) => {
     const items = input.items as ClaimedEvent[];
     const { newest, superseded } = collapseByDocument(items);
@@ -45,6 +54,8 @@ export function createProcessBatchLogic(queue: IngestionQueue, processor: EventP
       await queue.release(items);
       throw error;
     }
+    // Written (null), not stale or failed: a stale event changed nothing, and a failed one is measured when it commits.
+    commits?.publish({ events: newest.filter((_, i) => outcomes[i] === null).map((c) => c.event), committedAt: now() });
     const done = [...newest.filter((_, i) => !(outcomes[i] instanceof Error)), ...superseded];
     await queue.ack(done);
     const outcome: BatchOutcome = { processed: done.length, retried: 0, deadLettered: 0 };

@@ -15,11 +15,14 @@ export interface ChangeDebouncer {
 /**
  * Turns a stream of change notices into calls of `flush`: once the folder has been quiet for `waitMs`, or `maxWaitMs`
  * after the first change of a burst, whichever comes first, so a folder written to without pause is still ingested
- * every `maxWaitMs` instead of never. Timers are the global ones, so tests drive it with fake timers.
+ * every `maxWaitMs` instead of never. `flush` gets the time of the burst's first notice (epoch ms): when inlet saw the
+ * change, so the freshness metrics count the debounce too (issue 14). Timers and clock are the global ones, so tests
+ * drive it with fake timers.
  */
-export function createChangeDebouncer({ waitMs, maxWaitMs }: DebounceTimings, flush: () => void): ChangeDebouncer {
+export function createChangeDebouncer({ waitMs, maxWaitMs }: DebounceTimings, flush: (firstNoticeAt: number) => void): ChangeDebouncer {
   let quiet: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
+  let firstNoticeAt = 0;
   const clear = () => {
     clearTimeout(quiet);
     clearTimeout(deadline);
@@ -28,10 +31,11 @@ export function createChangeDebouncer({ waitMs, maxWaitMs }: DebounceTimings, fl
   };
   const handOver = () => {
     clear();
-    flush();
+    flush(firstNoticeAt);
   };
   return {
     signal() {
+      if (deadline === undefined) firstNoticeAt = Date.now();
       clearTimeout(quiet);
       quiet = setTimeout(handOver, Math.min(waitMs, maxWaitMs));
       deadline ??= setTimeout(handOver, maxWaitMs);

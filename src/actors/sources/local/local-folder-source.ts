@@ -110,7 +110,7 @@ export class LocalFolderSource implements DocumentSource {
     return true;
   }
 
-  watch(onChange: () => void): () => void {
+  watch(onChange: (firstNoticeAt: number) => void): () => void {
     const debouncer = createChangeDebouncer({ waitMs: WATCH_DEBOUNCE_MS, maxWaitMs: this.options.maxDebounceMs ?? DEFAULT_MAX_DEBOUNCE_MS }, onChange);
     let watcher: FSWatcher | undefined;
     try {

@@ -39,6 +39,20 @@ describe('the file watcher debounce', () => {
     debouncer.stop();
   });
 
+  it("hands over the time of the burst's first notice, when the change was seen", () => {
+    const seen: number[] = [];
+    const debouncer = createChangeDebouncer(timings, (firstNoticeAt) => seen.push(firstNoticeAt - T0));
+    vi.advanceTimersByTime(1000);
+    debouncer.signal();
+    vi.advanceTimersByTime(100);
+    debouncer.signal();
+    vi.advanceTimersByTime(150);
+    vi.advanceTimersByTime(500);
+    debouncer.signal();
+    vi.advanceTimersByTime(150);
+    expect(seen).toEqual([1000, 1750]);
+  });
+
   it('drops a pending hand-over when stopped', () => {
     const flush = vi.fn();
     const debouncer = createChangeDebouncer(timings, flush);
