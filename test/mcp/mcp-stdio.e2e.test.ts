@@ -94,6 +94,9 @@ describe('inlet mcp over stdio, driven by the SDK client', () => {
     expect(Number.isNaN(Date.parse(hit.source_modified_at ?? ''))).toBe(false);
 
     await eventually('faq.md ingested', async () => !(await client.callTool({ name: 'get_document', arguments: { id: 'docs:faq.md' } })).isError);
+    // path_prefix filters in the store: only faq.md's path starts with "faq", even for a query that names deploy.md's words.
+    const underFaq = structured<SearchAnswer>(await client.callTool({ name: 'search_docs', arguments: { query: 'deploy script rollback', path_prefix: 'faq' } }));
+    expect(underFaq.hits.map((h) => h.document_id)).toEqual(['docs:faq.md']);
     const document = structured<{ title: string; markdown: string; links_to: { id: string }[]; children: unknown[] | null; parent: unknown }>(
       await client.callTool({ name: 'get_document', arguments: { id: 'docs:deploy.md' } }),
     );

@@ -8,8 +8,6 @@ import { runTool } from './tool-result.ts';
 
 /** Most hits one call returns. */
 export const MAX_SEARCH_K = 50;
-/** `GET /search`'s own ceiling: a `path_prefix` filter asks it for this many and keeps the matching ones. */
-const SEARCH_CEILING = 100;
 
 const hitSchema = z.object({
   document_id: z.string().describe('Pass it to get_document for the whole document, or to related_documents.'),
@@ -20,7 +18,7 @@ const hitSchema = z.object({
   heading: z.string().describe('Heading path of the matching section, outermost first ("Install > Linux"); empty before the first heading.'),
   text: z.string().describe("The matching section's Markdown."),
   chunk_index: z.number().int(),
-  score: z.number().describe('Similarity of the query and this section; higher is closer. Compare within one answer only.'),
+  score: z.number().describe('How well this section matches, fusing exact-term and meaning ranks; higher is better. Compare within one answer only.'),
   source_modified_at: z.string().nullable().describe('When the source last changed the document (ISO 8601), as the source reported it.'),
   indexed_at: z.string().nullable().describe('When inlet last committed this document to its stores (ISO 8601), from the change feed; null for a document written before the feed existed.'),
 });
@@ -62,10 +60,12 @@ export function registerSearchDocsTool(server: McpServer, deps: McpDeps): void {
         if (source !== undefined && !deps.sourceNames().includes(source)) {
           throw new ToolInputError('UNKNOWN_SOURCE', `There is no source named '${source}'; the sources are: ${deps.sourceNames().join(', ') || 'none'}.`);
         }
-        // SearchFn has no path filter yet: over-fetch and filter, so a prefix can leave fewer than k hits.
-        const wanted = pathPrefix ? SEARCH_CEILING : k;
-        const { results } = await deps.search({ q: query, k: wanted, ...(source === undefined ? {} : { source }) });
-        const hits = (pathPrefix ? results.filter((hit) => hit.document.path.startsWith(pathPrefix)) : results).slice(0, k);
+        const { results: hits } = await deps.search({
+          q: query,
+          k,
+          ...(source === undefined ? {} : { source }),
+          ...(pathPrefix === undefined ? {} : { path_prefix: pathPrefix }),
+        });
         const ids = hits.map((hit) => hit.document.id);
         const [modified, indexed] = await Promise.all([modifiedAtOf(deps, hits), indexedAtOf(deps, ids)]);
         return { query, hits: hits.map((hit) => hitOut(hit, modified.get(hit.document.id) ?? null, indexed.get(hit.document.id) ?? null)) };
