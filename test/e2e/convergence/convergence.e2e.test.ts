@@ -36,5 +36,17 @@ convergenceSuite({
       { op: 'githubRename', from: 0, to: 2, webhook: 'drop' },
       { op: 'githubPush', writes: [2, 1], deletes: [], webhook: 'deliver' },
     ],
+    // The restart failed the local backfill's cursor write after its state write; the retry, from no cursor, threw the
+    // state away and never deleted doc-0 (fixed: a local poll without a cursor keeps the state and reconciles it).
+    'a local delete while Redis restarts under the backfill': [
+      { op: 'kill', process: 'worker0' },
+      { op: 'localDelete', file: 0 },
+      { op: 'githubPush', writes: [1, 3], deletes: [2, 0], webhook: 'drop' },
+      { op: 'start', process: 'worker0' },
+      { op: 'restartRedis' },
+      { op: 'localWrite', file: 2, sections: 3 },
+      { op: 'localRename', from: 3, to: 1 },
+      { op: 'deliverDeferred' },
+    ],
   },
 });

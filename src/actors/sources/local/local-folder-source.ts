@@ -54,11 +54,11 @@ export class LocalFolderSource implements DocumentSource {
   async poll({ cursor, documents, guard }: PollRequest): Promise<PollResult> {
     const now = (this.options.now ?? Date.now)();
     const read = readLocalCursor(cursor);
-    // Per-document state: path → entry (mark, held back or not) of every file held, as of the last successful poll.
+    // Per-document state: path → entry (mark, held back or not) of every file held, as of the last poll that saved it.
     const states = new DocumentStates(documents);
-    // No cursor means a full backfill: state left without it is stale. An older cursor held the files itself; its
-    // entries go on top of any left by a newer run that was rolled back, which a reconcile then deletes if gone.
-    if (!read) for (const path of [...states.ids()]) states.delete(path);
+    // No cursor means a full backfill (every file read and upserted), but the state is kept: it is saved before the
+    // cursor, so a poll whose cursor write failed leaves the files it enqueued there, and a reconcile deletes those gone
+    // since. An older cursor held the files itself; its entries go on top of any left by a newer run rolled back.
     for (const [path, entry] of Object.entries(read?.migrated ?? {})) states.set(path, entry);
     const stored = read?.cursor ?? null;
     const scope: LocalScope = { root: this.options.root, patterns: this.options.extensions };
