@@ -45,9 +45,9 @@ export class GithubSource implements DocumentSource {
     const previous = read?.cursor ?? null;
     // Per-document state: path → blob sha of every document held (at `head`, plus any a tripped guard kept).
     const states = new DocumentStates(documents);
-    // No cursor means a full backfill: state left without it is stale, except the marks of a backfill that did not
-    // finish, whose events may have reached the stores all the same.
-    if (!read) for (const path of [...states.ids()]) if (states.get(path) !== UNSETTLED_BLOB) states.delete(path);
+    // No cursor means a full backfill, but the state is kept: the marks of a backfill that did not finish and the blobs
+    // of one whose cursor write failed (the state is saved first) name documents that may be in the stores, and the
+    // backfill deletes those not listed any more.
     for (const [path, sha] of Object.entries(read?.migrated ?? {})) states.set(path, sha);
     const now = this.now();
     const { apiUrl, owner, repo, docsPath, extensions } = this.options;

@@ -66,9 +66,14 @@ function connector(fake: FakeGithub, batchSize = 100) {
   const breaker = createActor(circuitBreakerMachine, { input: { enabled: true, failureThreshold: 100, timeoutMs: 60_000 } }).start() as BreakerActor;
   const queue = landingQueue();
   let saved: unknown = null;
+  let cursorFailures = 0;
   const cursors: CursorStore = {
     get: async () => saved,
     set: async (_name, cursor) => {
+      if (cursorFailures > 0) {
+        cursorFailures--;
+        throw new QueueUnavailableError(new Error('Stream isn’t writeable and enableOfflineQueue options is false'));
+      }
       saved = cursor;
     },
     delete: async () => {
@@ -84,6 +89,13 @@ function connector(fake: FakeGithub, batchSize = 100) {
   };
   return {
     queue,
+    /** The next `n` cursor writes fail, as the Redis cursor store's do while Redis restarts. */
+    failCursorWrites(n: number) {
+      cursorFailures = n;
+    },
+    get cursor() {
+      return saved;
+    },
     /** The per-document state as stored: path → blob sha. */
     stored: async () => Object.fromEntries(await states.load('gh')),
     poll: () => runPoll(deps, { name: 'gh', webhooks: [] }, breaker, new AbortController().signal),
@@ -145,5 +157,19 @@ describe('a GitHub poll whose enqueue failed on the client but landed in the que
     github.commit({ 'docs/b.md': null, 'docs/c.md': null });
     await c.poll();
     expect(c.queue.stores()).toEqual(expected({ 'docs/a.md': '# a\n' }));
+  });
+});
+
+describe('a GitHub poll whose cursor write failed after its events and per-document state were saved', () => {
+  it('still deletes a backfilled document removed before the next poll', async () => {
+    github = await startFakeGithub({ owner: 'octo', repo: 'handbook', files: { 'docs/doc-0.md': '# zero\n', 'docs/doc-1.md': '# one\n' } });
+    const c = connector(github);
+    c.failCursorWrites(1);
+    await expect(c.poll()).rejects.toThrow(QueueUnavailableError);
+    expect(c.cursor).toBeNull();
+    github.commit({ 'docs/doc-0.md': null });
+    await c.poll();
+    expect(c.queue.stores()).toEqual(expected({ 'docs/doc-1.md': '# one\n' }));
+    expect(c.cursor).not.toBeNull();
   });
 });
