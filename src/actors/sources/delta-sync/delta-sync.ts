@@ -65,9 +65,10 @@ export class DeltaSync {
 
   async poll<Scope, Item>(request: PollRequest, settings: DeltaSyncSettings<Scope>, now: number, planFor: (states: DocumentStates) => DeltaPlan<Item>): Promise<PollResult> {
     const read = readDeltaCursor<Scope>(request.cursor, (v1) => settings.entriesOfV1(v1));
+    // No cursor means a full backfill. State may be there all the same: the poll logic saves it before the cursor, so a
+    // cursor write that failed (Redis restarting) leaves it. It is kept: it names documents whose events were queued,
+    // and the backfill deletes those that are gone, through the guard, where forgetting them would leave them stored.
     const states = new DocumentStates(request.documents);
-    // No cursor means a full backfill (a first poll, or a cursor deleted to force one): state left without it is stale.
-    if (!read) for (const id of [...states.ids()]) states.delete(id);
     for (const [id, value] of Object.entries(read?.migrated ?? {})) states.set(id, value);
     const plan = planFor(states);
     const previous = read?.cursor ?? null;
@@ -80,8 +81,10 @@ export class DeltaSync {
     let lastDeletionCheck = previous?.lastDeletionCheck ?? new Date(now).toISOString();
     const scopeChanged = previous !== null && !isSameScope(previous.scope, settings.scope);
     if (!previous) {
-      for (const item of await plan.listInScope(false)) await visit(item);
-      this.noteDeletionCheck(lastDeletionCheck, 'ok');
+      const held = plan.held();
+      const listed = await plan.listInScope(false);
+      for (const item of listed) await visit(item);
+      await this.deleteMissing(plan, settings, held, listed, now);
     } else {
       for (const message of request.webhooks) await plan.applyHint(message);
       if (!scopeChanged) for (const item of await plan.changedSince(previous.since)) await visit(item);
@@ -105,10 +108,16 @@ export class DeltaSync {
   /** Lists the documents in scope: new ones are ingested, held ones gone missing are confirmed one by one and deleted. */
   private async deletionCheck<Scope, Item>(plan: DeltaPlan<Item>, settings: DeltaSyncSettings<Scope>, now: number): Promise<void> {
     const listed = await plan.listInScope(true);
+    // Held before the new ones are ingested: the guard's share is of what was held.
     const held = plan.held();
     const heldSet = new Set(held);
-    const judgement = judgeDeletions(held, new Set(listed.map((item) => plan.idOf(item))), settings.maxDeletionShare);
     for (const item of listed) if (!heldSet.has(plan.idOf(item))) await plan.considerNew(item);
+    await this.deleteMissing(plan, settings, held, listed, now);
+  }
+
+  /** `held` documents missing from `listed` are confirmed one by one and deleted, unless too many are missing at once. */
+  private async deleteMissing<Scope, Item>(plan: DeltaPlan<Item>, settings: DeltaSyncSettings<Scope>, held: string[], listed: Item[], now: number): Promise<void> {
+    const judgement = judgeDeletions(held, new Set(listed.map((item) => plan.idOf(item))), settings.maxDeletionShare);
     if (judgement.tripped) {
       this.logger.warn(`${settings.kind} deletion check: too many pages missing at once, nothing deleted`, { connector: this.name, guard: judgement.report });
     } else {

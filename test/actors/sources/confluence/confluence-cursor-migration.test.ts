@@ -50,15 +50,18 @@ describe('Confluence source: cursor format migration', () => {
 });
 
 describe('Confluence source: no cursor', () => {
-  it('backfills in full even when per-document state is left from before, and forgets that state', async () => {
+  it('keeps per-document state left without a cursor (a cursor write that failed): unchanged pages are not sent again, and a held page that is gone is deleted', async () => {
     fake = await startFakeConfluence();
-    fake.addPage({ space: 'ENG', title: 'A' });
+    // Six pages, so one missing stays under the mass-deletion guard's 20 %.
+    for (const title of ['A', 'B', 'C', 'D', 'E']) fake.addPage({ space: 'ENG', title });
+    const gone = fake.addPage({ space: 'ENG', title: 'F' });
     const p = confluencePoller(confluenceSourceFor(fake));
-    await p.poll();
-    await p.state.documents.apply('confluence', { set: { 999999: 'page 1/' }, delete: [] });
+    expect(summary(await p.poll())).toEqual(['upsert A', 'upsert B', 'upsert C', 'upsert D', 'upsert E', 'upsert F']);
+    // The state was saved, then the cursor write failed; B is purged before the retry.
     p.state.cursor = null;
+    fake.removePage(gone);
     const again = await p.poll();
-    expect(summary(again)).toEqual(['upsert A']);
-    expect(again.documents!.delete).toEqual(['999999']);
+    expect(summary(again)).toEqual([`delete wiki:${gone}`]);
+    expect(again.documents!.delete).toEqual([gone]);
   });
 });

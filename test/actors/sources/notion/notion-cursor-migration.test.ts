@@ -50,3 +50,19 @@ describe('Notion source: cursor format migration', () => {
     expect(summary(await after.poll())).toEqual(['upsert A2']);
   });
 });
+
+describe('Notion source: no cursor', () => {
+  it('keeps per-document state left without a cursor (a cursor write that failed): unchanged pages are not sent again, and a held page that is gone is deleted', async () => {
+    notion = await startFakeNotion();
+    // Six pages, so one missing stays under the mass-deletion guard's 20 %.
+    for (const title of ['A', 'B', 'C', 'D', 'E']) notion.addPage({ title, lastEditedTime: minutesAgo(60) });
+    const gone = notion.addPage({ title: 'F', lastEditedTime: minutesAgo(60) });
+    const p = notionPoller(notionSourceFor(notion));
+    expect(summary(await p.poll())).toEqual(['upsert A', 'upsert B', 'upsert C', 'upsert D', 'upsert E', 'upsert F']);
+    // The state was saved, then the cursor write failed; F is removed before the retry.
+    p.state.cursor = null;
+    notion.removePage(gone);
+    const again = await p.poll();
+    expect(summary(again)).toEqual([`delete notion:${gone}`]);
+  });
+});
