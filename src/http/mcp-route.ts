@@ -1,7 +1,7 @@
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Middleware } from 'koa';
 import { HttpError } from './http-error.ts';
-import type { McpSessions } from './mcp-sessions.ts';
+import { MCP_MAX_SESSIONS, type McpSessions } from './mcp-sessions.ts';
 import { readRawBody } from './read-raw-body.ts';
 
 /** Largest JSON-RPC message accepted on `/mcp` (bytes): tool arguments are a query and a few ids. */
@@ -21,6 +21,10 @@ export function createMcpRoute(sessions: McpSessions): Middleware {
       if (sessionId) throw new HttpError(404, 'UNKNOWN_MCP_SESSION', 'no such MCP session (it ended or expired): initialize a new one');
       if (ctx.method !== 'POST' || !isInitializeRequest(body)) {
         throw new HttpError(400, 'MCP_SESSION_REQUIRED', 'send an initialize request first, then the Mcp-Session-Id header it answers with');
+      }
+      if (sessions.size >= MCP_MAX_SESSIONS) {
+        ctx.set('Retry-After', '60');
+        throw new HttpError(503, 'TOO_MANY_MCP_SESSIONS', `${MCP_MAX_SESSIONS} MCP sessions are open; end one with DELETE /mcp or retry later`);
       }
       transport = await sessions.open();
     }

@@ -6,6 +6,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 export const MCP_IDLE_MS = 30 * 60_000;
 /** How long after its notification stream (GET) dropped a session waits for the client to come back (ms). */
 export const MCP_RECONNECT_GRACE_MS = 10_000;
+/** Most sessions open at once: each holds a server and a transport for up to `MCP_IDLE_MS`, so they are bounded. */
+export const MCP_MAX_SESSIONS = 100;
 
 interface Session {
   transport: StreamableHTTPServerTransport;
@@ -73,7 +75,8 @@ export class McpSessions {
     if (!session) return;
     clearTimeout(session.timer);
     if (stream) session.streams = Math.max(0, session.streams - 1);
-    else if (session.streams > 0) return;
+    // Another stream still open (a reconnect that arrived before the old stream closed): the client is there.
+    if (session.streams > 0) return;
     session.timer = setTimeout(() => void session.transport.close(), stream ? this.timing.graceMs : this.timing.idleMs);
     session.timer.unref();
   }

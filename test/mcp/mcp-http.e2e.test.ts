@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/actors/log/logger.ts';
 import { createSecretScrubber } from '../../src/actors/log/secret-scrubber.ts';
 import { createMcpServer, mcpDepsOf } from '../../src/actors/mcp/index.ts';
 import { createApp } from '../../src/http/create-app.ts';
-import { McpSessions } from '../../src/http/mcp-sessions.ts';
+import { MCP_MAX_SESSIONS, McpSessions } from '../../src/http/mcp-sessions.ts';
 import { eventually, startTempService, type TempService } from '../support/temp-service.ts';
 
 const READ_TOKEN = 'mcp-test-read-token';
@@ -88,6 +88,46 @@ describe('/mcp over Streamable HTTP, driven by the SDK client', () => {
     await eventually('the notification stream open', () => sessions.size === 1);
     await client.close();
     await eventually('the session freed', () => sessions.size === 0, 5_000);
+  });
+
+  it('keeps a session whose notification stream is open when a second stream is refused or closes', async () => {
+    const { client, transport } = await connect();
+    await client.listTools();
+    await eventually('the notification stream open', () => sessions.size === 1);
+    // A second GET on the session (a reconnect that came before the old stream closed): the SDK refuses it, and its end
+    // must not start the reconnect grace while the first stream is still open.
+    const second = await fetch(url, {
+      headers: {
+        accept: 'text/event-stream',
+        authorization: `Bearer ${READ_TOKEN}`,
+        'mcp-session-id': transport.sessionId!,
+        'mcp-protocol-version': transport.protocolVersion ?? '2025-06-18',
+      },
+    });
+    expect(second.status).toBe(409);
+    await second.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 600)); // three graces
+    expect(sessions.size).toBe(1);
+    expect((await client.listTools()).tools).toHaveLength(5);
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('refuses a new session past MCP_MAX_SESSIONS with 503 JSON and Retry-After', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${READ_TOKEN}` };
+    const opened: string[] = [];
+    for (let i = 0; i < MCP_MAX_SESSIONS; i++) {
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(INITIALIZE) });
+      expect(response.status).toBe(200);
+      opened.push(response.headers.get('mcp-session-id')!);
+      await response.body?.cancel();
+    }
+    const refused = await fetch(url, { method: 'POST', headers, body: JSON.stringify(INITIALIZE) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ error: { code: 'TOO_MANY_MCP_SESSIONS' } });
+    for (const id of opened) await (await fetch(url, { method: 'DELETE', headers: { ...headers, 'mcp-session-id': id } })).body?.cancel();
+    expect(sessions.size).toBe(0);
   });
 
   it('needs the reader token', async () => {
