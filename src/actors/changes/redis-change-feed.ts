@@ -71,6 +71,10 @@ export class RedisChangeFeed implements ChangeFeed {
     await this.check(since);
     const start = since === FEED_START ? '-' : `(${since}`;
     const entries = (await this.call(() => this.redis.xrange(this.stream, start, '+', 'COUNT', limit + 1))) as StreamEntry[];
+    // Again after the read: another worker's append may have trimmed past the cursor between the first check and the
+    // read, and the page would then start after a gap. Trimming only moves the head forward, so a check that passes now
+    // held at the read too.
+    await this.check(since);
     const page = entries.slice(0, limit);
     return { changes: page.map(changeOf), nextCursor: page.length > 0 ? page[page.length - 1][0] : since, hasMore: entries.length > limit };
   }

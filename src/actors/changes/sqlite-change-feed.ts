@@ -83,8 +83,11 @@ export class SqliteChangeFeed implements ChangeFeed {
         rows.reverse();
         return { changes: rows.map(changeOf), nextCursor: rows.length > 0 ? String(rows[rows.length - 1].id) : String(this.lastId()), hasMore: false };
       }
-      const after = this.position(since);
-      const rows = this.db.prepare('SELECT * FROM change_feed WHERE id > ? ORDER BY id LIMIT ?').all(after, limit + 1) as Row[];
+      // One read transaction: another process's append cannot trim past the cursor between the check and the read.
+      const rows = this.db.transaction(() => {
+        const after = this.position(since);
+        return this.db.prepare('SELECT * FROM change_feed WHERE id > ? ORDER BY id LIMIT ?').all(after, limit + 1) as Row[];
+      })();
       const page = rows.slice(0, limit);
       return { changes: page.map(changeOf), nextCursor: page.length > 0 ? String(page[page.length - 1].id) : since, hasMore: rows.length > limit };
     });

@@ -57,9 +57,10 @@ export class SqliteChunkTextIndex {
 
   /** Creates the FTS5 table if missing and fills it from the chunks already stored (a file written before the index). */
   init(): void {
-    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'graph_chunks_fts'").get() !== undefined;
-    if (exists) return;
+    // Checked inside an immediate (write-locked) transaction: two processes opening the same file at once would both
+    // see no table outside it, and the second CREATE would fail.
     this.db.transaction(() => {
+      if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'graph_chunks_fts'").get() !== undefined) return;
       this.db.function('inlet_fold_token_ends', { deterministic: true }, (text) => foldTokenEnds(String(text)));
       this.db.exec(
         `CREATE VIRTUAL TABLE graph_chunks_fts USING fts5(text, heading, title, chunk_id UNINDEXED, source UNINDEXED, tokenize = '${this.tokenizer.replaceAll("'", "''")}')`,
@@ -69,7 +70,7 @@ export class SqliteChunkTextIndex {
          SELECT c.rowid, inlet_fold_token_ends(c.text), inlet_fold_token_ends(c.heading), inlet_fold_token_ends(d.title), c.id, d.source
          FROM graph_chunks c JOIN graph_documents d ON d.id = c.doc_id`,
       );
-    })();
+    }).immediate();
   }
 
   /** Removes the document's chunks from the index; call before their rows leave `graph_chunks`. */
