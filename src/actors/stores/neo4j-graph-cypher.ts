@@ -166,8 +166,9 @@ export const COUNT_DOCUMENTS = 'MATCH (d:Document) WHERE NOT d:Pending RETURN co
 
 /**
  * $query (Lucene syntax, escaped by `toLuceneQuery`), $source and $pathPrefix (or null), $limit (Integer): the chunks of ingested documents
- * best matching the query in the `inlet_chunk_text` full-text index, best first. Lucene streams hits by score, so the
- * filters and LIMIT stop reading it early.
+ * best matching the query in the `inlet_chunk_text` full-text index, best first. The ORDER BY (a tie-break on chunk id,
+ * so equal scores answer the same way every time) makes Cypher read every hit before the LIMIT: a query of common words
+ * costs one pass over the chunks that hold them.
  */
 export const SEARCH_CHUNK_TEXT = `
   CALL db.index.fulltext.queryNodes('inlet_chunk_text', $query) YIELD node, score
