@@ -48,5 +48,12 @@ convergenceSuite({
       { op: 'localRename', from: 3, to: 1 },
       { op: 'deliverDeferred' },
     ],
+    // The local backfill's enqueue timed out on the client during DEBUG SLEEP but landed; the retry no longer saw the
+    // renamed-away file and never deleted it (fixed: a local poll marks its files unsettled before it enqueues).
+    'a local rename under a backfill whose enqueue timed out but landed': [
+      { op: 'localRename', from: 0, to: 2 },
+      { op: 'pauseRedis', seconds: 3 },
+      { op: 'embedder', maxDelayMs: 300, rateLimitShare: 0.2 },
+    ],
   },
 });

@@ -29,6 +29,9 @@ export interface LocalFolderOptions {
   now?: () => number;
 }
 
+/** The per-document entry of a file whose events a poll is enqueueing: it may or may not be in the stores yet. */
+export const UNSETTLED_FILE = 'unsettled';
+
 /** Quiet time after a file event before the watcher asks for a poll (ms). */
 const WATCH_DEBOUNCE_MS = 150;
 /** Default of `metadata.reconcile_hours`, in ms. */
@@ -66,7 +69,9 @@ export class LocalFolderSource implements DocumentSource {
     // A reconcile (new or unknown scope, start-up, every reconcile_hours) reads every file, since size and mtime may
     // hide a change made while stopped, and deletes what vanished only through the mass-deletion guard.
     const reconcile = !inScope || !this.reconciled || now - Date.parse(stored.lastReconcile) >= (this.options.reconcileMs ?? DEFAULT_RECONCILE_MS);
-    const known = [...states.ids()];
+    // Files an earlier poll sent events for without finishing (UNSETTLED_FILE): those events may have landed all the same.
+    const unsettled = new Set([...states.ids()].filter((path) => states.get(path) === UNSETTLED_FILE));
+    const known = [...states.ids()].filter((path) => !unsettled.has(path));
     const entryOf = (path: string) => {
       const value = states.get(path);
       return value === undefined ? undefined : decodeFileEntry(value);
@@ -101,8 +106,21 @@ export class LocalFolderSource implements DocumentSource {
         states.delete(path);
       }
     }
+    // An unsettled file that is gone is deleted outside the mass-deletion guard: the guard protects documents known to
+    // be stored from a listing that lost them, and these may never have been stored; a delete of one that was not is a no-op.
+    for (const path of unsettled) {
+      if (seen.has(path)) continue;
+      events.push(this.remove(path, undefined, now));
+      states.delete(path);
+    }
     const lastReconcile = reconcile || !stored ? new Date(now).toISOString() : stored.lastReconcile;
-    return { events, nextCursor: { version: LOCAL_CURSOR_VERSION, scope, lastReconcile } satisfies LocalCursor, documents: states.changes() };
+    // Marked before the events are enqueued: an enqueue that failed but landed (Redis ran it after the client gave up)
+    // leaves the marks, and the next poll then deletes what they name if it is gone (see create-poll-logic.ts).
+    const pending = states.mark(
+      events.map((e) => e.path),
+      UNSETTLED_FILE,
+    );
+    return { events, nextCursor: { version: LOCAL_CURSOR_VERSION, scope, lastReconcile } satisfies LocalCursor, documents: states.changes(), pending };
   }
 
   isOutage(): boolean {
@@ -169,10 +187,11 @@ export class LocalFolderSource implements DocumentSource {
     };
   }
 
-  private remove(path: string, before: FileMark): IngestionEvent {
+  /** The delete of `path`, whose last mark was `before`; without one (an unsettled file), its id carries the poll's time. */
+  private remove(path: string, before: FileMark | undefined, now?: number): IngestionEvent {
     const { name } = this.options;
     return {
-      id: `${name}:${path}@deleted@${before.hash.slice(0, 16)}@${before.mtimeMs}${idSuffix(before)}`,
+      id: before ? `${name}:${path}@deleted@${before.hash.slice(0, 16)}@${before.mtimeMs}${idSuffix(before)}` : `${name}:${path}@deleted@unsettled@${now}`,
       source: name,
       kind: 'delete',
       docId: `${name}:${path}`,
