@@ -1,13 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorText, startStdioInlet, type StdioInlet, structured } from '../support/mcp-stdio-inlet.ts';
 import { eventually } from '../support/temp-service.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 
 interface ChangesAnswer {
   changes: { cursor: string; document_id: string; kind: 'upsert' | 'delete'; source: string; path: string; url: string | null; committed_at: string }[];
@@ -15,48 +12,19 @@ interface ChangesAnswer {
   has_more: boolean;
 }
 
-function structured<T>(result: unknown): T {
-  const r = result as CallToolResult;
-  if (r.isError) throw new Error(`tool error: ${JSON.stringify(r.content)}`);
-  return r.structuredContent as T;
-}
-
-function errorText(result: unknown): string {
-  const r = result as CallToolResult;
-  expect(r.isError).toBe(true);
-  return (r.content[0] as { text: string }).text;
-}
-
 describe('recent_changes over stdio: the change feed of inlet mcp, driven by the SDK client', () => {
-  let dir = '';
+  let inlet: StdioInlet | undefined;
   let docs = '';
   let client: Client;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'inlet-mcp-changes-'));
-    docs = join(dir, 'docs');
-    mkdirSync(docs);
-    const file = join(dir, 'inlet.yaml');
-    writeFileSync(
-      file,
-      `connectors:\n  docs:\n    kind: local\n    metadata: { path: ${JSON.stringify(docs)} }\nstorage: { path: ${JSON.stringify(join(dir, 'inlet.db'))} }\n`,
-    );
-    const compiled = process.env.INLET_TEST_CLI;
-    const entry = compiled ? [resolve(ROOT, compiled)] : ['--import', 'tsx', resolve(ROOT, 'src/cli.ts')];
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [...entry, 'mcp', '--config', file],
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stderr: 'pipe',
-    });
-    client = new Client({ name: 'inlet-test', version: '1.0.0' });
-    await client.connect(transport);
+    inlet = await startStdioInlet('inlet-mcp-changes-');
+    docs = inlet.docs;
+    client = inlet.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await inlet?.close();
   });
 
   const changes = async (args: { since_cursor?: string; limit?: number }) => structured<ChangesAnswer>(await client.callTool({ name: 'recent_changes', arguments: args }));

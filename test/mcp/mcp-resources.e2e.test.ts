@@ -1,52 +1,34 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStdioInlet, type StdioInlet } from '../support/mcp-stdio-inlet.ts';
 import { eventually } from '../support/temp-service.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const uriOf = (docId: string) => `inlet://documents/${encodeURIComponent(docId)}`;
 
 describe('document resources of inlet mcp over stdio, driven by the SDK client', () => {
-  let dir = '';
+  let inlet: StdioInlet | undefined;
   let docs = '';
   let client: Client;
   const updated: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'inlet-mcp-resources-'));
-    docs = join(dir, 'docs');
-    mkdirSync(docs);
-    // More documents than one resources/list page holds (100), there before the server starts.
-    for (let i = 0; i < 104; i++) writeFileSync(join(docs, `page-${String(i).padStart(3, '0')}.md`), `# Page ${i}\n\nBody ${i}.\n`);
-    writeFileSync(join(docs, 'guide.md'), '# Guide\n\nFirst version.\n');
-    const file = join(dir, 'inlet.yaml');
-    writeFileSync(
-      file,
-      `connectors:\n  docs:\n    kind: local\n    metadata: { path: ${JSON.stringify(docs)} }\nstorage: { path: ${JSON.stringify(join(dir, 'inlet.db'))} }\n`,
-    );
-    const compiled = process.env.INLET_TEST_CLI;
-    const entry = compiled ? [resolve(ROOT, compiled)] : ['--import', 'tsx', resolve(ROOT, 'src/cli.ts')];
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [...entry, 'mcp', '--config', file],
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stderr: 'pipe',
+    inlet = await startStdioInlet('inlet-mcp-resources-', (folder, client) => {
+      // More documents than one resources/list page holds (100), there before the server starts.
+      for (let i = 0; i < 104; i++) writeFileSync(join(folder, `page-${String(i).padStart(3, '0')}.md`), `# Page ${i}\n\nBody ${i}.\n`);
+      writeFileSync(join(folder, 'guide.md'), '# Guide\n\nFirst version.\n');
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+        updated.push(notification.params.uri);
+      });
     });
-    client = new Client({ name: 'inlet-test', version: '1.0.0' });
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
-      updated.push(notification.params.uri);
-    });
-    await client.connect(transport);
+    docs = inlet.docs;
+    client = inlet.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await inlet?.close();
   });
 
   it('offers each document as inlet://documents/{id}, read as Markdown, and pages through them in resources/list', async () => {

@@ -1,64 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorText, startStdioInlet, type StdioInlet, structured } from '../support/mcp-stdio-inlet.ts';
 import { eventually } from '../support/temp-service.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** The structured answer of a tool call that must succeed. */
-function structured<T>(result: unknown): T {
-  const r = result as CallToolResult;
-  if (r.isError) throw new Error(`tool error: ${JSON.stringify(r.content)}`);
-  return r.structuredContent as T;
-}
-
-function errorText(result: unknown): string {
-  const r = result as CallToolResult;
-  expect(r.isError).toBe(true);
-  return (r.content[0] as { text: string }).text;
-}
 
 interface SearchAnswer {
   hits: { document_id: string; title: string; path: string; source: string; heading: string; text: string; source_modified_at: string | null; indexed_at: string | null }[];
 }
 
 describe('inlet mcp over stdio, driven by the SDK client', () => {
-  let dir = '';
+  let inlet: StdioInlet | undefined;
   let docs = '';
   let client: Client;
-  let stderr = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'inlet-mcp-'));
-    docs = join(dir, 'docs');
-    mkdirSync(docs);
-    const file = join(dir, 'inlet.yaml');
-    writeFileSync(
-      file,
-      `connectors:\n  docs:\n    kind: local\n    metadata: { path: ${JSON.stringify(docs)} }\nstorage: { path: ${JSON.stringify(join(dir, 'inlet.db'))} }\n`,
-    );
-    // Spawned as a host would: node + tsx directly (never `npm start`, whose banner would land on stdout).
-    const compiled = process.env.INLET_TEST_CLI;
-    const entry = compiled ? [resolve(ROOT, compiled)] : ['--import', 'tsx', resolve(ROOT, 'src/cli.ts')];
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [...entry, 'mcp', '--config', file],
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stderr: 'pipe',
-    });
-    transport.stderr?.on('data', (chunk) => (stderr += chunk));
-    client = new Client({ name: 'inlet-test', version: '1.0.0' });
-    await client.connect(transport);
+    inlet = await startStdioInlet('inlet-mcp-');
+    docs = inlet.docs;
+    client = inlet.client;
   });
 
   afterAll(async () => {
-    await client?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await inlet?.close();
   });
 
   it('lists its five read-only tools, each with input and output schemas', async () => {
@@ -132,6 +96,6 @@ describe('inlet mcp over stdio, driven by the SDK client', () => {
     expect(errorText(await client.callTool({ name: 'related_documents', arguments: { id: 'docs:deploy.md', depth: 3 } }))).toContain('depth must be 1 or 2.');
     // Still serving, and nothing but JSON-RPC went to stdout (the client would have failed to parse it).
     expect((await client.listTools()).tools).toHaveLength(5);
-    expect(stderr).toContain('mcp: serving on stdio');
+    expect(inlet!.stderr()).toContain('mcp: serving on stdio');
   });
 });
